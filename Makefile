@@ -1,0 +1,61 @@
+# One command each: `make run` starts the bot, `make test` checks everything.
+# Both set themselves up on a fresh machine (venv, install, spaCy pipeline, model).
+
+PYTHON_VERSION := $(shell cat .python-version)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+STAMP  := $(VENV)/.installed
+SPACY  := var/spacy/catalog_pipeline/meta.json
+MODEL  := models/interview.tar.gz
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: help install spacy train run shell actions test lint validate test-stories pytest clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v python$(basename $(PYTHON_VERSION)) >/dev/null || { echo "Python $(PYTHON_VERSION) is needed (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	test -x $(PY) || python$(basename $(PYTHON_VERSION)) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" "setuptools<71" wheel
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)  ## create .venv (Python 3.10) and install the project
+
+$(SPACY): $(STAMP) bot/catalog.yml bot/catalog.py bot/nlu/spacy_pipeline.py
+	$(PY) -m bot.nlu.spacy_pipeline var/spacy/catalog_pipeline
+
+spacy: $(SPACY)  ## build the spaCy pipeline from the catalog
+
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py
+	$(RASA) train --fixed-model-name interview --out models
+	touch $@
+
+train: $(MODEL)  ## train the Rasa model when it is missing or older than its inputs
+
+run: $(MODEL)  ## start the action server (:5055) and the rasa server (:5005); Ctrl-C stops both
+	$(PY) -m bot.serve
+
+shell: $(MODEL)  ## chat in the terminal (starts the action server too)
+	$(PY) -m bot.serve --shell
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check bot actions tests
+
+validate: $(STAMP)  ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: $(MODEL)  ## Rasa test stories, 100% correct required
+	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out var/results
+
+pytest: $(MODEL)  ## unit tests, then the end-to-end tests against real servers
+	$(PY) -m pytest -q
+
+test: lint validate test-stories pytest  ## everything CI runs
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf models var/spacy var/results

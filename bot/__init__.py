@@ -1,0 +1,1 @@
+"""The interview bot's own library: guide, catalog, interview logic, storage, NLU parts."""

@@ -1,0 +1,67 @@
+"""The study's catalog of quality issues, data sources and data types (`catalog.yml`).
+
+One file feeds the spaCy entity patterns, the follow-up wording, clarifications and the
+researchers' exports, so an id, its label and its phrasings never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CATALOG_PATH = Path(__file__).parent / "catalog.yml"
+
+#: catalog section → Rasa entity name
+ENTITY_OF = {
+    "quality_issues": "quality_issue",
+    "data_sources": "data_source",
+    "data_types": "data_type",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    entity: str
+    label: str
+    definition: str
+    followup: str
+    synonyms: tuple[str, ...]
+    patterns: tuple[tuple[dict, ...], ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: dict[str, dict[str, Entry]]  # entity name → id → entry
+
+    def ids(self, entity: str) -> list[str]:
+        return list(self.entries[entity])
+
+    def get(self, entity: str, id_: str) -> Entry:
+        return self.entries[entity][id_]
+
+    def issue(self, id_: str) -> Entry:
+        return self.entries["quality_issue"][id_]
+
+
+@cache
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries: dict[str, dict[str, Entry]] = {}
+    for section, entity in ENTITY_OF.items():
+        entries[entity] = {
+            item["id"]: Entry(
+                id=item["id"],
+                entity=entity,
+                label=item["label"],
+                definition=item["definition"],
+                followup=item.get("followup") or item["label"].lower(),
+                synonyms=tuple(item.get("synonyms") or ()),
+                patterns=tuple(tuple(p) for p in item.get("patterns") or ()),
+            )
+            for item in raw[section]
+        }
+    return Catalog(entries=entries)

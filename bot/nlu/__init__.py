@@ -1,0 +1,1 @@
+"""NLU parts built from the catalog: the spaCy pipeline and Rasa components."""
