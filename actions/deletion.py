@@ -15,6 +15,9 @@ from rasa_sdk.types import DomainDict
 
 from bot.interview import YES_NO_BUTTONS
 
+#: id of the one question the bot asks that is not in the guide
+CONFIRM_DELETE = "delete_my_data.confirm"
+
 
 class ActionConfirmDelete(Action):
     def name(self) -> str:
@@ -25,6 +28,7 @@ class ActionConfirmDelete(Action):
             text="Do you want me to delete everything you have told me in this interview? "
             "This cannot be undone.",
             buttons=YES_NO_BUTTONS,
+            question_id=CONFIRM_DELETE,
         )
         status = tracker.get_slot("interview_status")
         if status == "delete_pending":  # asked again after an unclear reply

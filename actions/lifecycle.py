@@ -79,8 +79,8 @@ class ActionConsentReprompt(Action):
             dispatcher.utter_message(response="utter_iamabot")
         elif intent != "repeat_question":
             dispatcher.utter_message(
-                text="Before we start I need your answer to one question: may we keep this "
-                "conversation? Please answer yes or no."
+                text="Before we start I need your answer to one question, whether we may keep "
+                "this conversation. Please answer yes or no."
             )
         utter(dispatcher, _guide_message(CONSENT, buttons=YES_NO_BUTTONS))
         return []

@@ -97,7 +97,7 @@ class Interview:
             return Outcome()
         text = text or ""
         if not text.strip():
-            return Outcome(messages=[{"text": "I didn't receive any text. Could you type your answer?"}])
+            return Outcome(messages=[{"text": "I didn't receive any text, so please type your answer."}])
         facts = dict(state.get("facts") or {})
         slots: dict[str, Any] = {}
 
@@ -131,7 +131,7 @@ class Interview:
                     return None
                 return Outcome(
                     slots={"question_mode": "retry"},
-                    messages=[{"text": "Sorry, I didn't catch that. Was that a yes or a no?"}],
+                    messages=[{"text": "Sorry, I didn't catch whether that was a yes or a no."}],
                 )
             facts[question.id] = value
         elif question.id == SOURCE_QUESTION:
