@@ -41,3 +41,7 @@ def latest(tracker: Tracker) -> tuple[str, str | None, list[dict]]:
     """Text, intent name and entities of the participant's latest message."""
     msg = tracker.latest_message or {}
     return msg.get("text") or "", (msg.get("intent") or {}).get("name"), msg.get("entities") or []
+
+
+def latest_confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)

@@ -30,8 +30,8 @@ class ActionClarifyQuestion(Action):
         return "action_clarify_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        _, _, entities = latest(tracker)
-        dispatcher.utter_message(text=interview().clarification(state_of(tracker), entities))
+        text, _, entities = latest(tracker)
+        dispatcher.utter_message(text=interview().clarification(state_of(tracker), entities, text))
         return []
 
 

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import apply, interview, latest, state_of
+from actions.common import apply, interview, latest, latest_confidence, state_of
 
 ANSWER = "answer"
 
@@ -40,7 +40,7 @@ class ValidateInterviewForm(FormValidationAction):
 
         if ANSWER in tracker.slots_to_validate():
             text, intent, entities = latest(tracker)
-            outcome = flow.record_answer(state, text, intent, entities)
+            outcome = flow.record_answer(state, text, intent, entities, latest_confidence(tracker))
             events += apply(outcome, dispatcher)
             state.update(outcome.slots)
             events.append(SlotSet(ANSWER, None))

@@ -90,14 +90,28 @@ class Interview:
         return slots
 
     # ------------------------------------------------------------------ replies
-    def record_answer(self, state: dict, text: str, intent: str | None, entities: list[dict]) -> Outcome:
-        """Handle a reply to the open question: normalise it, queue follow-ups, advance."""
+    def record_answer(
+        self,
+        state: dict,
+        text: str,
+        intent: str | None,
+        entities: list[dict],
+        confidence: float = 1.0,
+    ) -> Outcome:
+        """Handle a reply to the open question: normalise it, queue follow-ups, advance.
+
+        Short, confident small talk (a greeting, thanks, an off-topic request) gets a short
+        reply and the question stays open; anything longer is taken as the answer, since a
+        real answer misread as small talk must never be lost.
+        """
         qid = state.get("current_question")
         if not qid:
             return Outcome()
         text = text or ""
         if not text.strip():
             return Outcome(messages=[{"text": "I didn't receive any text, so please type your answer."}])
+        if is_small_talk(intent, confidence, text):
+            return Outcome(messages=[{"text": SMALL_TALK[intent]}])
         facts = dict(state.get("facts") or {})
         slots: dict[str, Any] = {}
 
@@ -240,7 +254,7 @@ class Interview:
             }
         raise ValueError(f"{qid} has no choice form")
 
-    def clarification(self, state: dict, entities: list[dict]) -> str:
+    def clarification(self, state: dict, entities: list[dict], text: str = "") -> str:
         """Explain the open question, plus any catalog term the participant asked about."""
         qid = state.get("current_question")
         parts = []
@@ -252,7 +266,13 @@ class Interview:
             )
         elif qid:
             parts.append(self.guide.questions[qid].clarify)
-        for issue_id in values(entities, "quality_issue"):
+        lowered = (text or "").lower()
+        named = [
+            i.id
+            for i in self.catalog.entries["quality_issue"].values()
+            if i.id.replace("_", " ") in lowered or i.label.lower() in lowered
+        ]
+        for issue_id in dict.fromkeys(values(entities, "quality_issue") + named):
             issue = self.catalog.issue(issue_id)
             text = f"{issue.label}: {issue.definition}"
             if not any(issue.label.lower() in p.lower() for p in parts):
@@ -263,6 +283,23 @@ class Interview:
         section = self.section_id(state.get("current_question")) or state.get("asked_section")
         where = f" We were at {self.progress(section)}." if section else ""
         return f"Welcome back!{where} Here is the open question again."
+
+
+SMALL_TALK = {
+    "out_of_scope": "I'm only here to run this interview, so I can't help with that. Let's get back to it.",
+    "greet": "Hello! Let's carry on where we are.",
+    "thank": "You're welcome! Let's continue.",
+}
+SMALL_TALK_MAX_WORDS = 8
+SMALL_TALK_MIN_CONFIDENCE = 0.8
+
+
+def is_small_talk(intent: str | None, confidence: float, text: str) -> bool:
+    return (
+        intent in SMALL_TALK
+        and confidence >= SMALL_TALK_MIN_CONFIDENCE
+        and len(text.split()) <= SMALL_TALK_MAX_WORDS
+    )
 
 
 def values(entities: list[dict] | None, entity: str) -> list[str]:

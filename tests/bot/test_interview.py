@@ -213,9 +213,29 @@ def test_clarification_uses_the_guide_and_the_catalog():
     state["current_question"] = "quality.robustness"
     text = FLOW.clarification(state, qi("robustness"))
     assert FLOW.guide.questions["quality.robustness"].clarify in text
+    by_name = FLOW.clarification(state, [], "what do you mean by robustness?")
+    assert FLOW.catalog.issue("robustness").definition in by_name
     state["current_question"] = "followup.drift"
     assert FLOW.catalog.issue("drift").definition in FLOW.clarification(state, [])
 
 
 def test_values_keeps_order_and_drops_duplicates():
     assert values(qi("a", "b", "a") + ds("c"), "quality_issue") == ["a", "b"]
+
+
+def test_short_small_talk_is_answered_and_the_question_stays_open():
+    state = start()
+    out = answer(state, "what's the weather tomorrow?", "out_of_scope")
+    assert state["current_question"] == "background.position"
+    assert out.messages[0]["text"].startswith("I'm only here to run this interview")
+
+
+def test_a_long_answer_misread_as_small_talk_is_kept_as_the_answer():
+    state = start()
+    out = FLOW.record_answer(
+        state, "we have a weekly review where someone looks into every alert", "out_of_scope", [], 0.66
+    )
+    state.update(out.slots)
+    assert state["current_question"] == "background.experience"
+    out = FLOW.record_answer(state, "hello", "greet", [], 0.5)  # unsure: taken as the answer
+    assert out.slots["current_question"] == "background.ai_purpose"

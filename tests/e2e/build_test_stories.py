@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.interview import SLOTS, Interview
+from bot.interview import SLOTS, SMALL_TALK, Interview
 
 HERE = Path(__file__).parent
 FLOW = Interview()
@@ -25,9 +25,6 @@ DIGRESSIONS = {
     "repeat_question": ("action_repeat_question", False),
     "clarify_question": ("action_clarify_question", False),
     "bot_challenge": ("utter_iamabot", False),
-    "out_of_scope": ("utter_off_topic", False),
-    "greet": ("utter_greet_in_interview", False),
-    "thank": ("utter_you_are_welcome", False),
     "skip_question": ("action_skip_question", True),
     "dont_know": ("action_dont_know", True),
 }
@@ -188,6 +185,9 @@ class StoryWriter:
         self.set_status("completed")
 
     def digress(self, text: str, intent: str) -> None:
+        if intent in SMALL_TALK:  # the form itself answers short small talk
+            self.answer(text, intent, [])
+            return
         self.user(text, intent)
         if intent in DIGRESSIONS:
             action, moves_on = DIGRESSIONS[intent]
