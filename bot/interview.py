@@ -21,6 +21,7 @@ from bot.guide import Guide, Question, load_guide
 
 FOLLOWUP_PREFIX = "followup."
 SKIPPED, DONT_KNOW = "__skipped__", "__dont_know__"
+SKIP_HINT = '(You can also type "skip".)'
 
 #: slots this module reads and writes, with their empty values
 SLOTS: dict[str, Any] = {
@@ -139,13 +140,12 @@ class Interview:
         retry = state.get("question_mode")
         if question.kind == "yes_no":
             value = classify.yes_no(intent, text)
-            if value is None:
-                if retry:  # asked twice already: do not loop, take it as no branch
-                    facts[question.id] = SKIPPED
-                    return None
+            if value is None:  # ask again, as long as it takes; "skip" is always possible
                 return Outcome(
                     slots={"question_mode": "retry"},
-                    messages=[{"text": "Sorry, I didn't catch whether that was a yes or a no."}],
+                    messages=[
+                        {"text": "Sorry, I didn't catch whether that was a yes or a no. " + SKIP_HINT}
+                    ],
                 )
             facts[question.id] = value
         elif question.id == SOURCE_QUESTION:

@@ -31,7 +31,12 @@ def run(replies):
     while state["current_question"]:
         qid = state["current_question"]
         asked.append(qid)
-        text, intent, entities = replies.get(qid, ("something", "inform", []))
+        default = (
+            ("yes", "affirm", [])
+            if FLOW.guide.questions.get(qid, None) and FLOW.guide.questions[qid].kind == "yes_no"
+            else ("something", "inform", [])
+        )
+        text, intent, entities = replies.get(qid, default)
         answer(state, text, intent, entities)
         if len(asked) > 200:
             raise AssertionError("the interview does not end")
@@ -128,14 +133,15 @@ def test_unclear_time_split_offers_two_buttons():
     assert state["current_question"] == "data_preparation.why_different"
 
 
-def test_unclear_yes_no_is_asked_again_once_then_moves_on():
+def test_unclear_yes_no_is_asked_again_until_clear():
     state = start()
     state["current_question"] = "maintenance.monitoring"
-    out = answer(state, "grafana", "inform")
-    assert state["current_question"] == "maintenance.monitoring"
-    assert "yes or a no" in out.messages[0]["text"]
-    answer(state, "hmm", "inform")
-    assert state["current_question"] == "maintenance.gone_stale"
+    for reply in ("grafana", "hmm", "<script>"):
+        out = answer(state, reply, "inform")
+        assert state["current_question"] == "maintenance.monitoring"
+        assert "yes or a no" in out.messages[0]["text"]
+    answer(state, "yes, we do", "inform")
+    assert state["current_question"] == "maintenance.how_monitor"
 
 
 def test_followup_comes_right_after_the_answer_and_returns_to_the_guide():
