@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install spacy train run shell actions test lint validate test-stories pytest clean
+.PHONY: help install spacy train run shell test lint validate test-stories pytest bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ pytest: $(MODEL)  ## unit tests, then the end-to-end tests against real servers
 	$(PY) -m pytest -q
 
 test: lint validate test-stories pytest  ## everything CI runs
+
+bench: $(MODEL)  ## reply times over one full REST interview, and server memory
+	$(PY) -m bot.benchmark
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf models var/spacy var/results
