@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 SPACY  := var/spacy/catalog_pipeline/meta.json
 MODEL  := models/interview.tar.gz
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 

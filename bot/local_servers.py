@@ -102,6 +102,7 @@ def start_servers(workdir: Path, database_url: str, env_extra: dict | None = Non
         "DATABASE_URL": database_url,
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
         **(env_extra or {}),
     }
     logs = {name: open(workdir / f"{name}.log", "w") for name in ("actions", "rasa")}

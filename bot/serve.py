@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no outbound calls from here
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     actions = subprocess.Popen(
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(args.actions_port)]
