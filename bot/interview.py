@@ -143,9 +143,7 @@ class Interview:
             if value is None:  # ask again, as long as it takes; "skip" is always possible
                 return Outcome(
                     slots={"question_mode": "retry"},
-                    messages=[
-                        {"text": "Sorry, I didn't catch whether that was a yes or a no. " + SKIP_HINT}
-                    ],
+                    messages=[{"text": "Sorry, I didn't catch whether that was a yes or a no. " + SKIP_HINT}],
                 )
             facts[question.id] = value
         elif question.id == SOURCE_QUESTION:
