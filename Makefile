@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install spacy train run shell test lint validate test-stories pytest bench clean
+.PHONY: help install spacy train run shell test lint validate test-stories pytest bench eval clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ pytest: $(MODEL)  ## unit tests, then the end-to-end tests against real servers
 	$(PY) -m pytest -q
 
 test: lint validate test-stories pytest  ## everything CI runs
+
+eval: $(MODEL)  ## NLU figures: test set, 5-fold CV, real answers, parse time (var/eval/)
+	$(PY) -m bot.evaluation
 
 bench: $(MODEL)  ## reply times over one full REST interview, and server memory
 	$(PY) -m bot.benchmark

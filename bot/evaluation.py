@@ -1,0 +1,243 @@
+"""`make eval`: how well the bot understands practitioners, in figures.
+
+1. The project's held-out test set (tests/nlu/test_nlu.yml, written apart from the
+   training data): intent macro-F1, affirm/deny confusion, and entity F1 by *canonical
+   value* (what the follow-up and the catalog use), per entity type.
+2. `rasa test nlu` on the same set, and 5-fold cross-validation on the training data
+   (reports under var/eval/rasa/), unless --quick.
+3. The real-answer check on ../shared/data/coded-answers-dev.jsonl (researchers' coding;
+   read at evaluation time only, never copied): issue recall, category hit, data-source
+   accuracy, and the share of uncoded answers that would trigger a follow-up.
+4. The median parse time of a 150-word answer.
+
+Writes var/eval/report.json and var/eval/report.md, and prints the Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "interview.tar.gz"
+TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
+REAL_ANSWERS = PROJECT_ROOT.parent / "shared" / "data" / "coded-answers-dev.jsonl"
+OUT = PROJECT_ROOT / "var" / "eval"
+ENTITY_TYPES = ("quality_issue", "data_source", "data_type")
+
+LONG_ANSWER = (
+    "so basically we are a team of five people and most of our work is on tabular data "
+    "coming from the billing system and a couple of external vendors, and the thing that "
+    "hurts the most is that the data keeps changing, fields get renamed, sometimes half of "
+    "the values are empty for a week and nobody tells us, and then the model starts to "
+    "predict nonsense and the business people ask why, and honestly we cannot always "
+    "explain it, because the model is a gradient boosting thing with hundreds of features. "
+    "we try to monitor it with some dashboards but it is a lot of manual work and we do "
+    "not have labels quickly enough to know if the predictions are good, it takes months "
+    "before we know whether a customer really churned, so the feedback loop is slow and "
+    "painful for everyone on the team honestly"
+)
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def load_agent():
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+async def parse_all(agent, texts: list[str]) -> list[dict]:
+    return [await agent.parse_message(t) for t in texts]
+
+
+def test_set_figures(agent) -> dict:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(TEST_SET))
+    examples = data.intent_examples
+    parsed = asyncio.run(parse_all(agent, [e.get("text") for e in examples]))
+    gold_intents = [e.get("intent") for e in examples]
+    pred_intents = [p["intent"]["name"] for p in parsed]
+    per_intent = {}
+    for intent in sorted(set(gold_intents)):
+        tp = sum(g == p == intent for g, p in zip(gold_intents, pred_intents, strict=True))
+        fp = sum(p == intent != g for g, p in zip(gold_intents, pred_intents, strict=True))
+        fn = sum(g == intent != p for g, p in zip(gold_intents, pred_intents, strict=True))
+        per_intent[intent] = round(f1(tp, fp, fn), 3)
+    yes_no = [(g, p) for g, p in zip(gold_intents, pred_intents, strict=True) if g in ("affirm", "deny")]
+    confused = sum((g, p) in (("affirm", "deny"), ("deny", "affirm")) for g, p in yes_no)
+
+    counts = {t: Counter() for t in ENTITY_TYPES}
+    errors = defaultdict(list)
+    for example, p in zip(examples, parsed, strict=True):
+        gold = {(e["entity"], e.get("value") or e["value"]) for e in example.get("entities") or []}
+        pred = {(e["entity"], e["value"]) for e in p["entities"] if e["entity"] in ENTITY_TYPES}
+        for etype in ENTITY_TYPES:
+            g = {v for t, v in gold if t == etype}
+            q = {v for t, v in pred if t == etype}
+            counts[etype]["tp"] += len(g & q)
+            counts[etype]["fp"] += len(q - g)
+            counts[etype]["fn"] += len(g - q)
+            if g != q and len(errors[etype]) < 15:
+                errors[etype].append(
+                    {"text": example.get("text")[:120], "gold": sorted(g), "found": sorted(q)}
+                )
+    return {
+        "examples": len(examples),
+        "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
+        "intent_f1": per_intent,
+        "affirm_deny_confusion": round(confused / len(yes_no), 3) if yes_no else None,
+        "entity_f1_by_value": {t: round(f1(c["tp"], c["fp"], c["fn"]), 3) for t, c in counts.items()},
+        "entity_errors": dict(errors),
+    }
+
+
+def real_answer_figures(agent) -> dict:
+    if not REAL_ANSWERS.exists():
+        return {"skipped": f"{REAL_ANSWERS} is absent"}
+    lines = REAL_ANSWERS.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    parsed = asyncio.run(parse_all(agent, [r["answer"] for r in rows]))
+    coded = detected = category_hit = 0
+    uncoded = triggered = 0
+    source_rows = source_ok = 0
+    for row, p in zip(rows, parsed, strict=True):
+        issues = {e["value"] for e in p["entities"] if e["entity"] == "quality_issue"}
+        sources = {e["value"] for e in p["entities"] if e["entity"] == "data_source"}
+        if row["issues"]:
+            coded += 1
+            detected += bool(issues)
+            category_hit += bool(issues & set(row["issues"]))
+        else:
+            uncoded += 1
+            triggered += bool(issues)
+        if row["sources"]:
+            source_rows += 1
+            source_ok += any(sources == set(acceptable) for acceptable in row["sources"])
+    return {
+        "coded_issue_answers": coded,
+        "issue_recall": round(detected / coded, 3) if coded else None,
+        "category_hit": round(category_hit / coded, 3) if coded else None,
+        "category_hit_among_detected": round(category_hit / detected, 3) if detected else None,
+        "data_collection_answers": source_rows,
+        "data_source_accuracy": round(source_ok / source_rows, 3) if source_rows else None,
+        "uncoded_answers_triggering_followup": round(triggered / uncoded, 3) if uncoded else None,
+    }
+
+
+def parse_time_ms(agent, repeats: int = 30) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        asyncio.run(agent.parse_message(LONG_ANSWER))
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def rasa_reports(quick: bool) -> dict:
+    rasa = str(Path(sys.executable).parent / "rasa")
+    out = OUT / "rasa"
+    commands = {
+        "test_set": [
+            rasa,
+            "test",
+            "nlu",
+            "--model",
+            str(MODEL),
+            "--nlu",
+            str(TEST_SET),
+            "--out",
+            str(out / "test_set"),
+        ]
+    }
+    if not quick:
+        commands["cross_validation"] = [
+            rasa,
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu.yml",
+            "--config",
+            "config.yml",
+            "--cross-validation",
+            "--folds",
+            "5",
+            "--out",
+            str(out / "cross_validation"),
+        ]
+    figures = {}
+    for name, cmd in commands.items():
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        figures[name] = {"exit_code": done.returncode, "seconds": round(time.perf_counter() - t0, 1)}
+        report = out / name / "intent_report.json"
+        if report.exists():
+            macro = json.loads(report.read_text())["macro avg"]["f1-score"]
+            figures[name]["intent_macro_f1"] = round(macro, 3)
+    return figures
+
+
+def markdown(report: dict) -> str:
+    t, r = report["test_set"], report["real_answers"]
+    lines = [
+        "# NLU evaluation",
+        "",
+        f"Test set ({t['examples']} examples, tests/nlu/test_nlu.yml):",
+        f"- intent macro-F1: {t['intent_macro_f1']} (goal ≥ 0.95)",
+        f"- affirm↔deny confusion: {t['affirm_deny_confusion']} (goal < 0.02)",
+    ]
+    for etype, value in t["entity_f1_by_value"].items():
+        goal = "0.90"
+        lines.append(f"- {etype} F1 by canonical value: {value} (goal ≥ {goal})")
+    lines += ["", "Real answers (../shared/data, dev split):"]
+    if "skipped" in r:
+        lines.append(f"- skipped: {r['skipped']}")
+    else:
+        lines += [
+            f"- issue recall: {r['issue_recall']} over {r['coded_issue_answers']} coded answers "
+            "(goal ≥ 0.80)",
+            f"- category hit: {r['category_hit']} (goal ≥ 0.70)",
+            f"- data-source accuracy: {r['data_source_accuracy']} over {r['data_collection_answers']} "
+            "answers (goal ≥ 0.80)",
+            f"- uncoded answers that would trigger a follow-up: {r['uncoded_answers_triggering_followup']}",
+        ]
+    lines += ["", f"Median parse time of a 150-word answer: {report['parse_ms_150_words']} ms (goal ≤ 30 ms)"]
+    for name, fig in report.get("rasa", {}).items():
+        lines.append(f"- rasa test nlu {name}: {fig}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 5-fold cross-validation")
+    args = parser.parse_args(argv)
+    agent = load_agent()
+    report = {
+        "test_set": test_set_figures(agent),
+        "real_answers": real_answer_figures(agent),
+        "parse_ms_150_words": parse_time_ms(agent),
+    }
+    report["rasa"] = rasa_reports(args.quick)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.json").write_text(json.dumps(report, indent=2))
+    text = markdown(report)
+    (OUT / "report.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
