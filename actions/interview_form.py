@@ -23,6 +23,29 @@ from actions.common import apply, interview, latest, latest_confidence, state_of
 ANSWER = "answer"
 
 
+#: digressions that a long reply is unlikely to be: such a reply is kept as the answer
+COMMANDS_TO_DOUBT = {"clarify_question", "repeat_question", "skip_question", "dont_know", "bot_challenge"}
+LONG_REPLY_WORDS = 12
+
+
+def is_answer_misread_as_command(tracker: Tracker, intent: str | None, text: str) -> bool:
+    """A long reply that NLU took for "repeat"/"what do you mean?"/… right after the
+    question: it is an answer ("our stakeholders do not understand what ML can do …"),
+    and losing it would be worse than answering a rare long clarification request."""
+    return (
+        intent in COMMANDS_TO_DOUBT
+        and len(text.split()) >= LONG_REPLY_WORDS
+        and _follows_user_message(tracker)
+    )
+
+
+def _follows_user_message(tracker: Tracker) -> bool:
+    """True when this form run handles a fresh message (not a return from a digression)."""
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    # the temporary tracker ends with this form's own execution; look at what came before
+    return len(actions) >= 2 and actions[-1] == "interview_form" and actions[-2] == "action_listen"
+
+
 class ValidateInterviewForm(FormValidationAction):
     def name(self) -> str:
         return "validate_interview_form"
@@ -38,8 +61,8 @@ class ValidateInterviewForm(FormValidationAction):
             state["current_question"] = flow.first_question()
             events.append(SlotSet("current_question", state["current_question"]))
 
-        if ANSWER in tracker.slots_to_validate():
-            text, intent, entities = latest(tracker)
+        text, intent, entities = latest(tracker)
+        if ANSWER in tracker.slots_to_validate() or is_answer_misread_as_command(tracker, intent, text):
             outcome = flow.record_answer(state, text, intent, entities, latest_confidence(tracker))
             events += apply(outcome, dispatcher)
             state.update(outcome.slots)

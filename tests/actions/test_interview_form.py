@@ -113,3 +113,48 @@ def test_rerun_without_answer_reasks_the_open_question():
     events, messages = run_action(FORM, tracker)
     assert events == [SlotSet("requested_slot", "answer")]
     assert [m["question_id"] for m in messages] == ["quality.robustness"]
+
+
+def test_a_long_reply_taken_for_a_command_is_kept_as_the_answer():
+    text = "our stakeholders do not understand what the model can and cannot do for them at all"
+    tracker = make_tracker(
+        slots={"current_question": "background.position", "asked_section": "background"},
+        text=text,
+        intent="clarify_question",
+        events=[{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}] + ANSWERED,
+        active_loop="interview_form",
+    )
+    events, messages = run_action(FORM, tracker)
+    assert SlotSet("current_question", "background.experience") in events
+    assert messages[-1]["question_id"] == "background.experience"
+
+
+def test_a_short_command_is_left_to_the_digression_rules():
+    tracker = make_tracker(
+        slots={"current_question": "background.position", "asked_section": "background"},
+        text="what do you mean?",
+        intent="clarify_question",
+        events=[{"event": "action", "name": "action_listen"}, {"event": "user", "text": "x"}] + ANSWERED,
+        active_loop="interview_form",
+    )
+    events, _ = run_action(FORM, tracker)
+    assert events == [SlotSet("requested_slot", "answer")]  # nothing validated: Rasa rejects the form
+
+
+def test_returning_from_a_digression_does_not_reread_the_long_message():
+    text = "can you please repeat the question because I was distracted by a phone call just now"
+    tracker = make_tracker(
+        slots={"current_question": "background.position", "asked_section": "background"},
+        text=text,
+        intent="repeat_question",
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text},
+            {"event": "action", "name": "action_repeat_question"},
+        ]
+        + ANSWERED,
+        active_loop="interview_form",
+    )
+    events, messages = run_action(FORM, tracker)
+    assert events == [SlotSet("requested_slot", "answer")]
+    assert messages[-1]["question_id"] == "background.position"

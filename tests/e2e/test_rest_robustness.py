@@ -158,3 +158,10 @@ def test_delete_cancelled_returns_to_the_open_question(servers):
     assert replies[0]["text"] == "All right, nothing has been deleted."
     assert chat.open_question() == "background.data_type"
     assert json.dumps(chat.tracker()["slots"]["interview_status"]) == '"in_progress"'
+
+
+def test_a_long_answer_with_command_words_is_kept_as_the_answer(servers):
+    chat = start_interview(servers, "background.models")
+    text = "sorry what do you mean, well I guess we mostly use random forests and some deep learning models"
+    chat.say(text)
+    assert chat.open_question() == "background.deployment"
