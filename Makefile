@@ -8,12 +8,13 @@ RASA   := $(VENV)/bin/rasa
 STAMP  := $(VENV)/.installed
 SPACY  := var/spacy/catalog_pipeline/meta.json
 MODEL  := models/interview.tar.gz
+NODE   := node_modules/.package-lock.json
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install spacy train run shell test lint validate test-stories pytest bench eval clean
+.PHONY: help install spacy train run shell test lint validate test-stories pytest bench eval web bench-web clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,7 +39,13 @@ $(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_
 
 train: $(MODEL)  ## train the Rasa model when it is missing or older than its inputs
 
-run: $(MODEL)  ## start the action server (:5055) and the rasa server (:5005); Ctrl-C stops both
+$(NODE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+web: $(NODE)  ## install the chat page's widget (npm ci)
+
+run: $(MODEL) $(NODE)  ## start the action server (:5055), the rasa server (:5005) and the interview page (:8080)
 	$(PY) -m bot.serve
 
 shell: $(MODEL)  ## chat in the terminal (starts the action server too)
@@ -53,7 +60,7 @@ validate: $(STAMP)  ## rasa data validate --fail-on-warnings
 test-stories: $(MODEL)  ## Rasa test stories, 100% correct required
 	$(RASA) test core --model $(MODEL) --stories tests/e2e --fail-on-prediction-errors --out var/results
 
-pytest: $(MODEL)  ## unit tests, then the end-to-end tests against real servers
+pytest: $(MODEL) $(NODE)  ## unit tests, then end-to-end tests (REST and browser) against real servers
 	$(PY) -m pytest -q
 
 test: lint validate test-stories pytest  ## everything CI runs
@@ -63,6 +70,9 @@ eval: $(MODEL)  ## NLU figures: test set, 5-fold CV, real answers, parse time (v
 
 bench: $(MODEL)  ## reply times over one full REST interview, and server memory
 	$(PY) -m bot.benchmark
+
+bench-web: $(MODEL) $(NODE)  ## the page in headless chromium: first-load bytes, time to first bot message
+	$(PY) -m bot.web.benchmark
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf models var/spacy var/results

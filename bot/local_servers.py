@@ -90,7 +90,10 @@ class Chat:
         return ids[-1] if ids else None
 
 
-def start_servers(workdir: Path, database_url: str, env_extra: dict | None = None) -> Servers:
+def start_servers(
+    workdir: Path, database_url: str, env_extra: dict | None = None, rasa_args: list[str] | None = None
+) -> Servers:
+    """rasa_args: extra `rasa run` options, e.g. ["--cors", origin] for a browser page."""
     rasa_port, actions_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -130,6 +133,7 @@ def start_servers(workdir: Path, database_url: str, env_extra: dict | None = Non
             "--enable-api",
             "--auth-token",
             TOKEN,
+            *(rasa_args or []),
         ],
         cwd=ROOT,
         env=env,

@@ -1,8 +1,10 @@
-"""`make run`: start the action server and the rasa server together; Ctrl-C stops both.
+"""`make run`: start the action server, the rasa server and the interview page together;
+Ctrl-C stops them all.
 
 The rasa server listens on :5005 with the REST and socket.io channels
-(credentials.yml); its HTTP API stays off unless RASA_ENABLE_API=1 *and* RASA_AUTH_TOKEN
-are set, so a public instance never exposes trackers. `--shell` chats in the terminal.
+(credentials.yml), the interview page (bot/web/server.py) on :8080. The rasa HTTP API stays
+off unless RASA_ENABLE_API=1 *and* RASA_AUTH_TOKEN are set, so a public instance never
+exposes trackers. `--shell` chats in the terminal.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, get_settings
+from bot.web.config import allowed_origins, web_settings
 
 BIN = Path(sys.executable).parent
 
@@ -44,7 +47,7 @@ def rasa_command(args: argparse.Namespace) -> list[str]:
         "--port",
         str(args.port),
         "--cors",
-        os.environ.get("CORS_ORIGINS", "http://localhost:8080"),
+        *allowed_origins(),
     ]
     token = os.environ.get("RASA_AUTH_TOKEN")
     if os.environ.get("RASA_ENABLE_API") == "1":
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
     args = parser.parse_args(argv)
+    get_settings()  # reads .env (CORS_ORIGINS, RASA_SOCKET_URL, WEB_PORT, ...)
 
     os.chdir(PROJECT_ROOT)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no outbound calls from here
@@ -75,12 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         rasa = subprocess.Popen(rasa_command(args))
         procs.append(rasa)
         if not args.shell:
+            procs.append(subprocess.Popen([sys.executable, "-m", "bot.web.server"]))
             if wait_until_up(f"http://localhost:{args.port}/", 300):
                 print(
-                    f"\nThe interview bot is up. Chat over REST:\n"
+                    f"\nThe interview bot is up. Interview page: http://localhost:{web_settings().port}/\n"
+                    f"Chat over REST:\n"
                     f"  curl -s localhost:{args.port}/webhooks/rest/webhook "
                     '-d \'{"sender": "me", "message": "hi"}\'\n'
-                    "or run `make shell` for a terminal chat. Ctrl-C stops both servers.\n",
+                    "or run `make shell` for a terminal chat. Ctrl-C stops all servers.\n",
                     flush=True,
                 )
         return rasa.wait()
