@@ -120,8 +120,14 @@ def sources(text: str, *ids: str) -> tuple:
     return ("answer", text, "inform", [{"entity": "data_source", "value": i} for i in ids])
 
 
-def say(intent: str, text: str) -> tuple:
-    return ("say", text, intent, [])
+def split_button(value: str) -> tuple:
+    """A click on one of the two 80/20 buttons."""
+    return (
+        "answer",
+        f'/inform{{"time_split":"{value}"}}',
+        "inform",
+        [{"entity": "time_split", "value": value}],
+    )
 
 
 class StoryWriter:
@@ -241,8 +247,6 @@ class StoryWriter:
         for kind, text, intent, entities in turns:
             if kind == "answer":
                 self.answer(text, intent, entities)
-            elif kind == "say":
-                self.digress(text, intent)
             elif kind == "back":
                 self.come_back(text, intent)
             elif kind == "delete":
@@ -361,28 +365,10 @@ def scenarios() -> dict[str, list[StoryWriter]]:
     w.run([sources('/inform{"data_source":"data_collectors"}', "data_collectors")])
     w.answer_until("data_preparation.time_split")
     w.run([("answer", "it depends on the project", "inform", [])])
-    w.run(
-        [
-            (
-                "answer",
-                '/inform{"time_split":"close_to_80_20"}',
-                "inform",
-                [{"entity": "time_split", "value": "close_to_80_20"}],
-            )
-        ]
-    )
+    w.run([split_button("close_to_80_20")])
     w.answer_until("model_evaluation.time_split")
     w.run([("answer", "hard to say really", "inform", [])])
-    w.run(
-        [
-            (
-                "answer",
-                '/inform{"time_split":"balanced"}',
-                "inform",
-                [{"entity": "time_split", "value": "balanced"}],
-            )
-        ]
-    )
+    w.run([split_button("balanced")])
     w.answer_until("model_evaluation.user_acceptance")
     stories["paths"].append(w)
 
