@@ -45,3 +45,20 @@ def latest(tracker: Tracker) -> tuple[str, str | None, list[dict]]:
 
 def latest_confidence(tracker: Tracker) -> float:
     return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
+def changed_only(
+    tracker: Tracker, events: list[dict[str, Any]], keep: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Drop SlotSets that leave a slot as it is (the last one per slot wins).
+
+    Every stored event is re-read and re-featurized by Rasa on every later turn, so the
+    form, which runs once per answer for the whole interview, only records real changes.
+    """
+    last = {e["name"]: i for i, e in enumerate(events) if e.get("event") == "slot"}
+    return [
+        e
+        for i, e in enumerate(events)
+        if e.get("event") != "slot"
+        or (last[e["name"]] == i and (e["name"] in keep or tracker.get_slot(e["name"]) != e["value"]))
+    ]

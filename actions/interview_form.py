@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import apply, interview, latest, latest_confidence, state_of
+from actions.common import apply, changed_only, interview, latest, latest_confidence, state_of
 
 ANSWER = "answer"
 
@@ -69,7 +69,7 @@ class ValidateInterviewForm(FormValidationAction):
             events.append(SlotSet(ANSWER, None))
 
         if not state["current_question"]:
-            return events + [SlotSet(REQUESTED_SLOT, None)]
+            return changed_only(tracker, events, keep=(ANSWER,)) + [SlotSet(REQUESTED_SLOT, None)]
         asking = flow.ask(state)
         events += apply(asking, dispatcher)
-        return events + [SlotSet(REQUESTED_SLOT, ANSWER)]
+        return changed_only(tracker, events, keep=(ANSWER,)) + [SlotSet(REQUESTED_SLOT, ANSWER)]

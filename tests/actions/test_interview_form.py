@@ -48,7 +48,6 @@ def test_answer_with_an_issue_asks_the_followup_next():
         SlotSet("followed_up", ["noisy_labels"]),
         SlotSet("followups_pending", []),
         SlotSet("current_question", "followup.noisy_labels"),
-        SlotSet("question_mode", None),
         SlotSet("answer", None),
         SlotSet("requested_slot", "answer"),
     ]
@@ -158,3 +157,18 @@ def test_returning_from_a_digression_does_not_reread_the_long_message():
     events, messages = run_action(FORM, tracker)
     assert events == [SlotSet("requested_slot", "answer")]
     assert messages[-1]["question_id"] == "background.position"
+
+
+def test_only_changed_slots_are_recorded():
+    tracker = answered(
+        "an ML engineer",
+        slots={
+            "current_question": "background.position",
+            "asked_section": "background",
+            "facts": {},
+            "followups_pending": [],
+            "question_mode": None,
+        },
+    )
+    events, _ = run_action(FORM, tracker)
+    assert [e["name"] for e in events] == ["guide_position", "current_question", "answer", "requested_slot"]
