@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bot.guide import load_guide
-from bot.local_servers import ROOT, start_servers, stop_servers
+from bot.local_servers import MODEL, ROOT, start_servers, stop_servers
 
 ANSWERS = {
     "background.implementers": "we have an in-house team of four data scientists",
@@ -77,7 +77,7 @@ def main() -> dict:
             "rasa_server_rss_mib": round(rss_mib(servers.procs["rasa"].pid), 1),
             "action_server_rss_mib": round(rss_mib(servers.procs["actions"].pid), 1),
             "startup_s": round(startup, 1),
-            "model_mib": round((ROOT / "models" / "interview.tar.gz").stat().st_size / 2**20, 2),
+            "model_mib": round(MODEL.stat().st_size / 2**20, 2),
         }
     finally:
         stop_servers(servers)

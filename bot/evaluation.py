@@ -25,9 +25,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import MODEL_PATH, PROJECT_ROOT
 
-MODEL = PROJECT_ROOT / "models" / "interview.tar.gz"
+MODEL = MODEL_PATH
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 REAL_ANSWERS = PROJECT_ROOT.parent / "shared" / "data" / "coded-answers-dev.jsonl"
 OUT = PROJECT_ROOT / "var" / "eval"

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import requests
 
+from bot.settings import MODEL_PATH
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "interview.tar.gz"
+MODEL = MODEL_PATH
 TOKEN = "e2e-" + uuid.uuid4().hex
 
 

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import MODEL_PATH, PROJECT_ROOT, get_settings
 from bot.web.config import allowed_origins, web_settings
 
 BIN = Path(sys.executable).parent
@@ -36,7 +36,7 @@ def wait_until_up(url: str, seconds: float) -> bool:
 
 
 def rasa_command(args: argparse.Namespace) -> list[str]:
-    model = str(PROJECT_ROOT / "models" / "interview.tar.gz")
+    model = str(MODEL_PATH)
     if args.shell:
         return [str(BIN / "rasa"), "shell", "--model", model]
     cmd = [

@@ -15,6 +15,8 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: the trained Rasa model every process serves or tests (make train writes it)
+MODEL_PATH = PROJECT_ROOT / "models" / "interview.tar.gz"
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'interviews.db'}"
 
 

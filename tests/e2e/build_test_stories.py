@@ -277,10 +277,16 @@ def default_reply(qid: str) -> tuple:
     return ("answer", None, "inform", [])
 
 
-def full_interview(name: str, replies: dict[str, tuple]) -> StoryWriter:
+def consented(name: str) -> StoryWriter:
+    """A story that has greeted the bot and given consent: the first question is open."""
     w = StoryWriter(name)
     w.start()
     w.consent()
+    return w
+
+
+def full_interview(name: str, replies: dict[str, tuple]) -> StoryWriter:
+    w = consented(name)
     w.answer_until(None, replies)
     return w
 
@@ -341,9 +347,7 @@ def scenarios() -> dict[str, list[StoryWriter]]:
         full_interview("complete interview, no to everything, consultants", ALL_NO_REPLIES)
     )
 
-    w = StoryWriter("groups yes but no poor group, public dataset used whole, several sources at once")
-    w.start()
-    w.consent()
+    w = consented("groups yes but no poor group, public dataset used whole, several sources at once")
     w.answer_until(
         None,
         {
@@ -357,9 +361,7 @@ def scenarios() -> dict[str, list[StoryWriter]]:
     )
     stories["paths"].append(w)
 
-    w = StoryWriter("unrecognised data source offers buttons, unclear time split offers buttons")
-    w.start()
-    w.consent()
+    w = consented("unrecognised data source offers buttons, unclear time split offers buttons")
     w.answer_until("data_collection.how")
     w.run([("answer", "it just sort of shows up", "inform", [])])
     w.run([sources('/inform{"data_source":"data_collectors"}', "data_collectors")])
@@ -372,17 +374,13 @@ def scenarios() -> dict[str, list[StoryWriter]]:
     w.answer_until("model_evaluation.user_acceptance")
     stories["paths"].append(w)
 
-    w = StoryWriter("a free-text yes counts as yes, an unclear reply is asked again")
-    w.start()
-    w.consent()
+    w = consented("a free-text yes counts as yes, an unclear reply is asked again")
     w.answer_until("maintenance.monitoring")
     w.run([("answer", "grafana", "inform", []), ("answer", "yes, we monitor accuracy weekly", "inform", [])])
     w.answer_until("maintenance.gone_stale")
     stories["paths"].append(w)
 
-    w = StoryWriter("implementers unclear, then asked yes or no")
-    w.start()
-    w.consent()
+    w = consented("implementers unclear, then asked yes or no")
     w.answer_until("background.implementers")
     w.run([("answer", "it varies", "inform", []), yes("yes, we do it ourselves")])
     w.answer_until("general.main_issues")
@@ -412,18 +410,14 @@ def scenarios() -> dict[str, list[StoryWriter]]:
         ("greet", "hello"),
         ("thank", "thanks"),
     ]:
-        w = StoryWriter(f"{intent} at several places, then the interview goes on")
-        w.start()
-        w.consent()
+        w = consented(f"{intent} at several places, then the interview goes on")
         for place in places:
             w.answer_until(place, replies)
             w.digress(text, intent)
         w.answer_until(None, replies)
         stories["digressions"].append(w)
 
-    w = StoryWriter("pause at three places and come back each time, then finish")
-    w.start()
-    w.consent()
+    w = consented("pause at three places and come back each time, then finish")
     for place, (intent, text) in zip(
         ["background.models", "data_preparation.pain_points", "other.aborted"],
         [
@@ -440,9 +434,7 @@ def scenarios() -> dict[str, list[StoryWriter]]:
     stories["lifecycle"].append(w)
 
     for place in ["background.position", "data_collection.other_issues", "quality.explainability"]:
-        w = StoryWriter(f"stop at {place}; writing again is answered politely")
-        w.start()
-        w.consent()
+        w = consented(f"stop at {place}; writing again is answered politely")
         w.answer_until(place)
         w.digress("I want to stop the interview", "stop_interview")
         w.user("hello?", "greet")
@@ -454,9 +446,7 @@ def scenarios() -> dict[str, list[StoryWriter]]:
         ("model_evaluation.groups", False),
         ("followup.drift", True),
     ]:
-        w = StoryWriter(f"delete my data at {place}, {'confirmed' if confirm else 'cancelled'}")
-        w.start()
-        w.consent()
+        w = consented(f"delete my data at {place}, {'confirmed' if confirm else 'cancelled'}")
         w.answer_until(place, {"deployment.other_issues": issue("drift hits us hard", "drift")})
         w.digress("please delete my data", "delete_my_data")
         w.run([("delete", "", "affirm" if confirm else "deny", [])])
@@ -464,9 +454,7 @@ def scenarios() -> dict[str, list[StoryWriter]]:
             w.answer_until("deployment.platform")
         stories["lifecycle"].append(w)
 
-    w = StoryWriter("delete after pausing, cancelled, then resume")
-    w.start()
-    w.consent()
+    w = consented("delete after pausing, cancelled, then resume")
     w.answer_until("data_preparation.tools")
     w.digress("pause", "pause_interview")
     w.digress("actually, delete my data", "delete_my_data")
