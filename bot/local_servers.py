@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -51,6 +51,8 @@ class Servers:
     database_url: str
     workdir: Path
     procs: dict
+    commands: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
 
     def chat(self, sender: str | None = None) -> Chat:
         return Chat(self, sender or f"e2e-{uuid.uuid4().hex[:12]}")
@@ -110,17 +112,14 @@ def start_servers(
         "RASA_TELEMETRY_ENABLED": "false",
         **(env_extra or {}),
     }
-    logs = {name: open(workdir / f"{name}.log", "w") for name in ("actions", "rasa")}
-    actions = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=logs["actions"],
-        stderr=subprocess.STDOUT,
-    )
-    rasa = subprocess.Popen(
-        [
-            str(BIN / "rasa"),
+    commands = {
+        "actions": [
+            str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)
+        ],
+        "rasa": [
+            sys.executable,
+            "-m",
+            "bot.rasa_server",
             "run",
             "--model",
             str(MODEL),
@@ -137,25 +136,53 @@ def start_servers(
             TOKEN,
             *(rasa_args or []),
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=logs["rasa"],
-        stderr=subprocess.STDOUT,
-    )
+    }
     servers = Servers(
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         actions_url=f"http://127.0.0.1:{actions_port}",
         database_url=database_url,
         workdir=workdir,
-        procs={"actions": actions, "rasa": rasa},
+        procs={},
+        commands=commands,
+        env=env,
     )
     try:
-        wait_for(f"{servers.actions_url}/health", 120, actions)
-        wait_for(f"{servers.rasa_url}/", 300, rasa)
+        for name in ("actions", "rasa"):  # both load at once, then both are awaited
+            _spawn(servers, name)
+        for name in ("actions", "rasa"):
+            _wait(servers, name)
     except Exception:
         stop_servers(servers)
         raise
     return servers
+
+
+def start_process(servers: Servers, name: str) -> None:
+    """Start (or restart after a kill) one of the two servers and wait until it answers."""
+    _spawn(servers, name)
+    _wait(servers, name)
+
+
+def _spawn(servers: Servers, name: str) -> None:
+    with open(servers.workdir / f"{name}.log", "a") as log:
+        servers.procs[name] = subprocess.Popen(
+            servers.commands[name], cwd=ROOT, env=servers.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+def _wait(servers: Servers, name: str) -> None:
+    proc = servers.procs[name]
+    if name == "actions":
+        wait_for(f"{servers.actions_url}/health", 120, proc)
+    else:
+        wait_for(f"{servers.rasa_url}/", 300, proc)
+
+
+def kill_process(servers: Servers, name: str) -> None:
+    """kill -9: the server gets no chance to flush or clean up."""
+    proc = servers.procs[name]
+    proc.kill()
+    proc.wait(timeout=30)
 
 
 def stop_servers(servers: Servers) -> None:

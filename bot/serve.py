@@ -38,9 +38,11 @@ def wait_until_up(url: str, seconds: float) -> bool:
 def rasa_command(args: argparse.Namespace) -> list[str]:
     model = str(MODEL_PATH)
     if args.shell:
-        return [str(BIN / "rasa"), "shell", "--model", model]
+        return [sys.executable, "-m", "bot.rasa_server", "shell", "--model", model]
     cmd = [
-        str(BIN / "rasa"),
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
         "run",
         "--model",
         model,

@@ -29,18 +29,23 @@ from rasa.shared.core.trackers import DialogueStateTracker
 #: metadata key marking the prefix events; its value is the last stored event id they stand for
 MARK = "window_upto_event_id"
 LISTEN = "action_listen"
+#: actions kept in the prefix: more than any policy looks back (max_history 4, short rules)
+KEEP_ACTIONS = 12
 
 
 def loop_names(events: Sequence[Event]) -> set[str]:
     return {e.name for e in events if isinstance(e, ActiveLoop) and e.name}
 
 
-def compact(events: Sequence[Event], slots: Sequence[Slot]) -> list[Event]:
-    """The applied events of `events` without bot messages, slot runs folded per slot."""
-    tracker = DialogueStateTracker.from_events("window", list(events), slots)
-    compacted: list[Event] = []
+def compact(events: Sequence[Event], slots: Sequence[Slot], keep_actions: int = KEEP_ACTIONS) -> list[Event]:
+    """The applied events of `events` without bot messages, slot runs folded per slot, and
+    only the last `keep_actions` actions: what came before them is replaced by the state it
+    left (loop names seen, slot values, the active loop)."""
+    applied = DialogueStateTracker.from_events("window", list(events), slots).applied_events()
+    head, kept = _split(applied, slots, keep_actions)
+    compacted: list[Event] = _state_of(head, slots) if head else []
     pending: dict[str, SlotSet] = {}
-    for event in tracker.applied_events():
+    for event in kept:
         if isinstance(event, SlotSet):
             pending.pop(event.key, None)  # keep the order of the last settings
             pending[event.key] = event
@@ -53,6 +58,36 @@ def compact(events: Sequence[Event], slots: Sequence[Slot]) -> list[Event]:
         compacted.append(event)
     compacted.extend(pending.values())
     return compacted
+
+
+def _split(applied: list[Event], slots: Sequence[Slot], keep_actions: int) -> tuple[list[Event], list[Event]]:
+    """Split before the `keep_actions`-th last action, at a point where the loop is neither
+    interrupted nor rejected (a state a few plain events can recreate)."""
+    actions = [i for i, e in enumerate(applied) if isinstance(e, ActionExecuted)]
+    for index in reversed(actions[: max(len(actions) - keep_actions + 1, 0)]):
+        if index == 0:
+            break
+        before = DialogueStateTracker.from_events("head", applied[:index], slots)
+        loop = before.active_loop
+        if loop is None or not (loop.is_interrupted or loop.rejected):
+            return applied[:index], applied[index:]
+        break
+    return [], applied
+
+
+def _state_of(head: list[Event], slots: Sequence[Slot]) -> list[Event]:
+    """Events recreating what `head` left: the loop names it used, slot values, active loop."""
+    tracker = DialogueStateTracker.from_events("head", head, slots)
+    state: list[Event] = []
+    for name in sorted(loop_names(head)):
+        state += [ActiveLoop(name), ActiveLoop(None)]
+    initial = {slot.name: slot.initial_value for slot in slots}
+    for key, value in tracker.current_slot_values().items():
+        if value != initial.get(key):
+            state.append(SlotSet(key, value))
+    if tracker.active_loop_name:
+        state.append(ActiveLoop(tracker.active_loop_name))
+    return state
 
 
 def marked(events: Sequence[Event], upto_event_id: int) -> list[dict]:

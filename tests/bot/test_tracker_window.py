@@ -70,6 +70,7 @@ def test_window_reproduces_states_slots_and_loop_on_every_turn(stories):
             moved_window = tracker_window.window(window_events, domain.slots, len(prefix) + 1, KEEP)
             if moved_window:
                 index, new_prefix = moved_window
+                assert len(new_prefix) <= 60, "the prefix must stay small however long the story"
                 cut += index - len(prefix)  # the window event at `index` in the full history
                 prefix = new_prefix
                 moved += 1

@@ -12,6 +12,9 @@ def servers(tmp_path_factory) -> Servers:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it)")
     workdir = tmp_path_factory.mktemp("servers")
-    running = start_servers(workdir, f"sqlite:///{workdir / 'interviews.db'}")
+    # a small tracker window moves every few turns: the whole-interview tests check it too
+    running = start_servers(
+        workdir, f"sqlite:///{workdir / 'interviews.db'}", env_extra={"TRACKER_WINDOW_EVENTS": "40"}
+    )
     yield running
     stop_servers(running)
