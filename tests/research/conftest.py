@@ -1,12 +1,10 @@
 """Fixtures for the researcher storage tests: a fresh database URL per test.
 
-Tests take `research_db_url`; it is SQLite for now, and can be parametrised over
-PostgreSQL by pointing it at tests/conftest.py's `database_url` fixture.
+Tests take `research_db_url`, so each runs twice: on SQLite and on the throwaway
+PostgreSQL server of tests/conftest.py.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from sqlalchemy.orm import Session
@@ -15,10 +13,10 @@ from bot.research.db import engine_for, upgrade
 from tests.research.events import create_events_table
 
 
-@pytest.fixture
-def research_db_url(fresh_database_url) -> str:
-    """A new empty database: SQLite, or the kind named by RESEARCH_DB_KIND (e.g. postgresql)."""
-    return fresh_database_url(os.environ.get("RESEARCH_DB_KIND", "sqlite"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def research_db_url(request, fresh_database_url) -> str:
+    """A new empty database of each kind."""
+    return fresh_database_url(request.param)
 
 
 @pytest.fixture
