@@ -112,7 +112,9 @@ class Interview:
         if not text.strip():
             return Outcome(messages=[{"text": "I didn't receive any text, so please type your answer."}])
         if is_small_talk(intent, confidence, text):
-            return Outcome(messages=[{"text": SMALL_TALK[intent]}])
+            # a greeting mid-interview is someone coming back (a reload, a restart): say where
+            reply = self.reminder(state, "Hello again!") if intent == "greet" else SMALL_TALK[intent]
+            return Outcome(messages=[{"text": reply}])
         facts = dict(state.get("facts") or {})
         slots: dict[str, Any] = {}
 
@@ -277,15 +279,15 @@ class Interview:
                 parts.append(text)
         return " ".join(parts) or "Let me know if anything is unclear."
 
-    def reminder(self, state: dict) -> str:
+    def reminder(self, state: dict, opening: str = "Welcome back!") -> str:
         section = self.section_id(state.get("current_question")) or state.get("asked_section")
         where = f" We were at {self.progress(section)}." if section else ""
-        return f"Welcome back!{where} Here is the open question again."
+        return f"{opening}{where} Here is the open question again."
 
 
 SMALL_TALK = {
     "out_of_scope": "I'm only here to run this interview, so I can't help with that. Let's get back to it.",
-    "greet": "Hello! Let's carry on where we are.",
+    "greet": "Hello again!",  # replaced by a reminder of where the participant is
     "thank": "You're welcome! Let's continue.",
 }
 SMALL_TALK_MAX_WORDS = 8

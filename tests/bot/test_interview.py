@@ -236,6 +236,15 @@ def test_short_small_talk_is_answered_and_the_question_stays_open():
     assert out.messages[0]["text"].startswith("I'm only here to run this interview")
 
 
+def test_a_greeting_mid_interview_reminds_where_the_participant_is():
+    state = start()
+    out = answer(state, "hi there", "greet")
+    assert state["current_question"] == "background.position"
+    assert out.messages[0]["text"] == (
+        "Hello again! We were at Part 1 of 10 · About you and your work. Here is the open question again."
+    )
+
+
 def test_a_long_answer_misread_as_small_talk_is_kept_as_the_answer():
     state = start()
     out = FLOW.record_answer(

@@ -177,12 +177,57 @@ def test_kill_9_of_the_rasa_server_loses_and_duplicates_nothing(stack):
     assert texts.count("we buy it from a data vendor") == 1
     assert texts.count("and some comes from our logs") <= 1
 
-    # the interview continues at the open question, and goes on to later sections
-    assert chat.open_question() == open_before or "and some comes from our logs" in texts
+    # coming back, the participant is reminded where they were; the same question stays open
+    open_now = chat.open_question()
+    assert open_now == open_before or "and some comes from our logs" in texts
+    greeting = chat.say("hello")
+    assert greeting[0]["text"].startswith("Hello again! We were at Part 3 of 10 · Data collection.")
+    assert chat.open_question() == open_now
     reach(chat, "data_preparation.pain_points")
     after = turns(stack, chat.sender)
     assert [(r["speaker"], r["text"]) for r in after] == transcript_from_log(chat)
     assert after[: len(rows)] == rows
+
+
+def test_after_a_session_timeout_the_participant_resumes_at_the_open_question(stack):
+    chat = stack.chat()
+    chat.say("hello")
+    chat.say("/affirm")
+    reach(chat, "background.ai_purpose")
+    before = turns(stack, chat.sender)
+    _age(stack, chat.sender, seconds=2 * 3600)  # the session expires after 60 minutes
+
+    reply = chat.say("hi, I'm back")
+    assert reply[0]["text"].startswith("Welcome back! We were at Part 1 of 10 · About you and your work.")
+    assert chat.open_question() == "background.ai_purpose"
+    after = turns(stack, chat.sender)
+    assert [r["text"] for r in after[: len(before)]] == [r["text"] for r in before]
+    chat.say("fraud detection for our payment platform")
+    assert chat.open_question() == "background.data_type"
+
+
+def _age(servers, sender: str, seconds: float) -> None:
+    """Move a conversation's stored events back in time, as if the participant left."""
+
+    def older(events: list[dict]) -> list[dict]:
+        return [{**e, "timestamp": e["timestamp"] - seconds} if e.get("timestamp") else e for e in events]
+
+    with engine(servers).begin() as conn:
+        rows = conn.execute(sa.text("select id, data from events where sender_id = :s"), {"s": sender}).all()
+        for row in rows:
+            (event,) = older([json.loads(row.data)])
+            conn.execute(
+                sa.text("update events set data = :d, timestamp = :t where id = :i"),
+                {"d": json.dumps(event), "t": event["timestamp"], "i": row.id},
+            )
+        snapshots = conn.execute(
+            sa.text("select events from tracker_snapshots where sender_id = :s"), {"s": sender}
+        ).all()
+        for row in snapshots:
+            conn.execute(
+                sa.text("update tracker_snapshots set events = :e where sender_id = :s"),
+                {"e": json.dumps(older(json.loads(row.events))), "s": sender},
+            )
 
 
 def _say_ignoring_errors(chat, text: str) -> None:

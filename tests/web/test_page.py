@@ -91,7 +91,7 @@ def test_a_reload_mid_section_shows_the_history_and_continues_at_the_open_questi
     consent(p)
     typed = answer(p, 0, 2)
     p.page.reload()
-    expect(p.bot.filter(has_text="Hello! Let's carry on where we are.")).to_have_count(1)
+    expect(p.bot.filter(has_text="Hello again! We were at Part 1 of 10")).to_have_count(1)
     p.expect_bot(ASK["background.ai_purpose"])  # the open question, asked again
     for text in typed:
         expect(p.mine.filter(has_text=text)).to_have_count(1)
