@@ -43,7 +43,8 @@ class Interview(Base):
     last_event_id = Column(Integer, nullable=False)
     open_question = Column(String(255))
     turn_count = Column(Integer, nullable=False)
-    followup_state = Column(Text)  # JSON {"issue": id, "mentions": [issue_mentions.id]}
+    # JSON {"issue": id, "mentions": [issue_mentions.id], "buttons": [[title, payload], ...]}
+    fold_state = Column(Text)
 
     turns = relationship("Turn", order_by="Turn.position", viewonly=True)
 

@@ -2,7 +2,7 @@
 
 A fold, so the tracker store can hand over only each turn's new events: the state it
 continues from lives on the `interviews` row (last_event_id, open_question, turn_count,
-followup_state), never in memory between calls. Applying a log in one batch or in any
+fold_state), never in memory between calls. Applying a log in one batch or in any
 split of consecutive batches writes the same rows, and `rebuild` (delete, re-apply the whole
 `events` table) writes exactly what incremental application wrote.
 
@@ -157,8 +157,10 @@ class _Fold:
         self.version: str | None = None
         self.last_id: int | None = None
         self.open_question = interview.open_question if interview else None
-        state = json.loads(interview.followup_state) if interview and interview.followup_state else {}
+        state = json.loads(interview.fold_state) if interview and interview.fold_state else {}
         self.followup_issue: str | None = state.get("issue")
+        #: (title, payload) of the buttons last offered: a click is stored as what it said
+        self.buttons: list[list[str]] = state.get("buttons") or []
         ids = state.get("mentions") or []
         self.targets: list[IssueMention] = (
             list(session.execute(sa.select(IssueMention).where(IssueMention.id.in_(ids))).scalars())
@@ -199,6 +201,8 @@ class _Fold:
 
     def _participant(self, event_id: int, event: dict) -> None:
         text = event.get("text") or ""
+        shown = next((title for title, payload in self.buttons if payload == text), text)
+        self.buttons = []
         parse = event.get("parse_data") or {}
         intent = parse.get("intent") or {}
         entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
@@ -208,7 +212,7 @@ class _Fold:
         turn = self._add(
             Turn(
                 speaker=PARTICIPANT,
-                text=clean_text(text),
+                text=clean_text(shown),
                 timestamp=event["timestamp"],
                 question_id=self.open_question,
                 intent=intent.get("name"),
@@ -234,6 +238,9 @@ class _Fold:
     def _bot(self, event_id: int, event: dict) -> None:
         metadata = event.get("metadata") or {}
         question_id = metadata.get("question_id")
+        buttons = (event.get("data") or {}).get("buttons") or []
+        if buttons:
+            self.buttons = [[str(b.get("title")), str(b.get("payload"))] for b in buttons if b.get("payload")]
         self.version = self.version or metadata.get("guide_version")
         self._add(
             Turn(
@@ -318,11 +325,12 @@ class _Fold:
         self.session.flush()  # mention ids for the follow-up state
         self.interview.open_question = self.open_question
         self.interview.last_event_id = self.last_id
-        self.interview.followup_state = (
-            json.dumps({"issue": self.followup_issue, "mentions": [m.id for m in self.targets]})
-            if self.followup_issue
-            else None
-        )
+        state = {
+            "issue": self.followup_issue,
+            "mentions": [m.id for m in self.targets],
+            "buttons": self.buttons,
+        }
+        self.interview.fold_state = json.dumps(state) if self.followup_issue or self.buttons else None
         self.session.flush()
         return self.interview
 

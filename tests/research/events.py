@@ -68,7 +68,9 @@ class Conversation:
         self._add({"event": "user_featurization", "use_text_for_featurization": False})
         return self
 
-    def bot(self, text: str, question_id: str | None = None, **metadata) -> Conversation:
+    def bot(
+        self, text: str, question_id: str | None = None, buttons: list | None = None, **metadata
+    ) -> Conversation:
         meta = {**META, **metadata, **({"question_id": question_id} if question_id else {})}
         self.counter[0] += 1
         self.clock += 0.25
@@ -80,7 +82,7 @@ class Conversation:
                     "timestamp": self.clock,
                     "metadata": meta,
                     "text": text,
-                    "data": {"buttons": None},
+                    "data": {"buttons": buttons},
                 },
             )
         )

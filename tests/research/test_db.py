@@ -65,3 +65,25 @@ def test_unreachable_postgresql_fails_fast_with_masked_password():
 def test_missing_sqlite_file_is_refused_when_not_creating(tmp_path):
     with pytest.raises(DatabaseUnavailable, match="no database file"):
         check_reachable(engine_for(f"sqlite:///{tmp_path / 'nope.db'}", create=False))
+
+
+def test_an_older_schema_is_migrated_keeping_its_rows(research_db_url):
+    from alembic import command
+
+    from bot.research.db import alembic_config
+
+    engine = engine_for(research_db_url)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            sa.text(
+                "insert into interviews (sender_id, pseudonym, status, started_at, guide_version,"
+                " last_event_id, turn_count, followup_state) values"
+                " ('s1', 'P-1', 'in_progress', 1.0, 'v', 3, 2, '{\"issue\": \"drift\"}')"
+            )
+        )
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("select fold_state from interviews")).scalar() == '{"issue": "drift"}'

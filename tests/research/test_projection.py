@@ -230,3 +230,20 @@ def test_nul_and_lone_surrogates_become_replacement_characters(engine, session):
     assert turn.mentions[0].words == "before\ufffdaft"
     assert "\x00" not in turn.entities
     assert snapshot(session) == rebuilt(engine)
+
+
+def test_a_button_click_is_stored_as_the_buttons_title(engine, session):
+    yes_no = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    c = Conversation("bea").opening().consent()
+    c.bot("Do you monitor your models?", "maintenance.monitoring", buttons=yes_no)
+    c.slot("current_question", "maintenance.monitoring")
+    c.user("/affirm", "affirm")  # the click
+    c.bot("Question next?", "maintenance.next")
+    c.user("/deny", "deny")  # typed, no buttons on offer: kept as typed
+    c.write(engine)
+    for row in c.events:  # one event at a time: the buttons survive between calls
+        apply_events(session, "bea", [row])
+        session.commit()
+    said = [t.text for t in session.execute(sa.select(Turn).order_by(Turn.position)).scalars()
+            if t.speaker == "participant"]
+    assert said[-2:] == ["Yes", "/deny"]
