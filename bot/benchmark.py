@@ -35,8 +35,8 @@ ANSWERS = {
     "deployment.problem": "it was overfitting to the lab data",
     "quality.scalability_kind": "inference became too slow when requests grew",
 }
-#: what participants send between answers: a repeat (a digression), small talk, unclear yes/no
-FILLERS = ["can you repeat the question?", "thanks", "hmm, let me think"]
+#: what participants send between answers: digressions (repeat, clarify) and small talk
+FILLERS = ["can you repeat the question?", "thanks", "what do you mean by that?"]
 TURNS = 300
 CONCURRENT = 20
 CONCURRENT_TURNS = 30
