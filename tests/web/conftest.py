@@ -225,6 +225,9 @@ class Participant:
 
     def user_rows(self) -> list[str]:
         """Texts of this participant's user events in the tracker store's `events` table."""
+        return self.user_rows_of(self.session_id())
+
+    def user_rows_of(self, sender: str) -> list[str]:
         import json
 
         import sqlalchemy as sa
@@ -233,7 +236,7 @@ class Participant:
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.text("select data from events where sender_id = :s and type_name = 'user' order by id"),
-                {"s": self.session_id()},
+                {"s": sender},
             ).scalars()
             return [json.loads(row)["text"] for row in rows]
 

@@ -119,6 +119,25 @@ def test_coming_back_after_closing_the_browser_shows_history_and_a_reminder(part
     expect(back.page.locator(".iv-progress")).to_contain_text("Part 1 of 10")
 
 
+def test_delete_my_data_also_forgets_the_conversation_in_this_browser(participant):
+    p = participant()
+    consent(p)
+    answer(p, 0, 1)
+    sender = p.session_id()
+    p.type("delete my data")
+    expect(p.bot.last).to_contain_text("Do you want me to delete everything")
+    p.choose("Yes")
+    expect(p.bot.last).to_contain_text("everything from this interview has been deleted")
+    expect(p.page.locator(".iv-status")).to_contain_text("deleted, here and in this browser")
+    kept = p.page.evaluate("Object.keys(localStorage)")
+    assert not {"chat_session", "interview_started", "interview_progress", "interview_pending"} & set(kept)
+    assert p.user_rows_of(sender) == []  # and nothing of it in the database
+
+    p.page.reload()  # the next visit starts at the welcome, with nothing of the old interview
+    expect(p.page.get_by_role("button", name="Start the interview")).to_be_visible()
+    expect(p.mine).to_have_count(0)
+
+
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -13,7 +13,9 @@
  *    widget would disable it): answers typed meanwhile are kept (in localStorage, so a
  *    reload keeps them too) and sent when the connection returns; a button clicked
  *    meanwhile is refused with a message;
- *  - labels and keyboard access for the widget's controls (its buttons are plain divs).
+ *  - labels and keyboard access for the widget's controls (its buttons are plain divs);
+ *  - after "delete my data" is confirmed, the browser forgets the conversation too (the
+ *    widget's stored history, our keys), so the next visit starts at the welcome.
  */
 (function () {
   "use strict";
@@ -24,6 +26,9 @@
   var WIDGET_SESSION = "chat_session"; // where rasa-webchat keeps the conversation
   var PROGRESS = /Part (\d+) of (\d+) · ([^.]+)\./;
   var GREET = "/greet";
+  // the bot's confirmation that the interview was erased (actions/deletion.py)
+  var DELETED = /^Done: everything from this interview has been deleted/;
+  var FORGET_AFTER_MS = 2500; // after the widget has shown (and stored) the message
 
   var WELCOME = {
     title: "Quality issues in machine learning software systems",
@@ -185,6 +190,7 @@
     var box = form.querySelector(".rw-new-message");
     var text = box ? box.value.trim() : "";
     if (!text) return;
+    state.forgotten = false; // writing again after a deletion starts a new interview
     if (state.connected) {
       state.inFlight = text;
       setWaiting(true);
@@ -214,6 +220,18 @@
     state.inFlight = null;
     setWaiting(false);
     noteProgress(message && message.text);
+    if (message && DELETED.test(message.text || "")) {
+      state.forgotten = true;
+      setTimeout(forget, FORGET_AFTER_MS);
+    }
+  }
+
+  function forget() {
+    if (!state.forgotten) return; // the participant started a new interview meanwhile
+    [WIDGET_SESSION, KEYS.progress, KEYS.pending, KEYS.started].forEach(function (key) {
+      try { localStorage.removeItem(key); sessionStorage.removeItem(key); } catch (e) { /* nothing stored */ }
+    });
+    setStatus("Your interview was deleted, here and in this browser. Reload the page to start afresh.");
   }
 
   function onSessionConfirm() {
