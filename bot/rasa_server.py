@@ -4,7 +4,7 @@
 the benchmarks start the rasa server this way. Before Rasa starts, the database is reached
 and migrated (bot/research/db.py): a database that is down stops the start with one clear
 line and exit code 2, instead of a traceback deep in Rasa. While it runs, an unreachable
-action server gets an apology instead of silence (bot/action_server_outage.py), and two hot
+action server gets an apology instead of silence (bot/outages.py), and two hot
 spots of Rasa are removed (bot/rasa_speedups.py).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from bot import action_server_outage, rasa_speedups
+from bot import outages, rasa_speedups
 from bot.research.db import DatabaseUnavailable, upgrade
 from bot.settings import get_settings
 
@@ -24,7 +24,7 @@ def main() -> None:
         except DatabaseUnavailable as error:
             print(f"The rasa server cannot start: {error}", file=sys.stderr)
             sys.exit(2)
-    action_server_outage.install()
+    outages.install()
     rasa_speedups.install()
     from rasa.__main__ import main as rasa_main
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -108,6 +108,11 @@ class InterviewTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
+        # pre-ping: after a database restart, stale pooled connections are replaced, not used
+        self.engine.dispose()
+        url = self.engine.url
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         research_db.upgrade(self.engine)
         self.window_max = settings.tracker_window_events
         self.window_keep = max(self.window_max // 3, 1)

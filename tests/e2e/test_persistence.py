@@ -12,12 +12,14 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 
 from bot.local_servers import MODEL, free_port, kill_process, start_process, start_servers, stop_servers
+from bot.outages import DATABASE_APOLOGY
 from bot.research.cli import main as cli
 from tests.e2e.test_rest_interviews import YES_ANSWERS, drive
 from tests.e2e.test_rest_robustness import reach
@@ -232,6 +234,53 @@ def _age(servers, sender: str, seconds: float) -> None:
                 sa.text("update tracker_snapshots set events = :e where sender_id = :s"),
                 {"e": json.dumps(older(json.loads(row.events))), "s": sender},
             )
+
+
+def test_a_database_outage_mid_interview_withholds_the_unsaved_turn(stack, request):
+    answer = "we use it for fraud detection on our payment platform"
+    chat = stack.chat()
+    chat.say("hello")
+    chat.say("/affirm")
+    reach(chat, "background.ai_purpose")
+    outage = _PostgresOutage(request) if stack.database_url.startswith("postgresql") else _SqliteOutage(stack)
+    outage.begin()
+    try:
+        reply = chat.say(answer)
+        assert [m["text"] for m in reply] == [DATABASE_APOLOGY]  # not the next question
+    finally:
+        outage.end()
+    chat.say(answer)
+    assert chat.open_question() == "background.data_type"
+    said = [r["text"] for r in turns(stack, chat.sender) if r["speaker"] == "participant"]
+    assert said.count(answer) == 1  # the turn the database missed left nothing half-saved
+
+
+class _PostgresOutage:
+    """The server stops (its data kept) and starts again."""
+
+    def __init__(self, request) -> None:
+        self.server = request.getfixturevalue("postgres_server")
+
+    def begin(self) -> None:
+        self.server.halt()
+
+    def end(self) -> None:
+        self.server.resume()
+
+
+class _SqliteOutage:
+    """The database file goes away (a lost volume) and comes back."""
+
+    def __init__(self, servers) -> None:
+        self.path = Path(sa.engine.make_url(servers.database_url).database)
+        self.away = self.path.with_suffix(".away")
+
+    def begin(self) -> None:
+        self.path.rename(self.away)
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)  # the empty file a connection attempt left
+        self.away.rename(self.path)
 
 
 def _say_ignoring_errors(chat, text: str) -> None:
