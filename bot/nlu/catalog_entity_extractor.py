@@ -2,17 +2,31 @@
 
 The EntityRuler labels a match with its entity type (quality_issue, data_source,
 data_type) and its pattern id with the catalog id; Rasa's extractor only knows the matched
-text. This subclass lowercases the text first (the lookup lemmatizer is case-sensitive),
-keeping character offsets, and reports `value` = catalog id.
+text. This subclass reports `value` = catalog id and adds two things the ruler cannot do:
+
+- issue *cues* (doc.spans["issue_cues"], possibly overlapping) report an issue that is
+  described rather than named, when no named mention of that issue was found;
+- a data type counts only where the answer says which data they work with ("images from
+  the line cameras", "we use audio"), not in passing ("mislabeled images", "the camera moves").
+
+It reuses the doc SpacyNLP already made (SpacyNLP lowercases the text, which the lookup
+lemmatizer needs) instead of running the pipeline a second time.
 """
 
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc, Span
+
+from bot.catalog import Catalog, load_catalog
+from bot.nlu.spacy_pipeline import CUES_KEY
+
+CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
 def lower_keeping_offsets(text: str) -> str:
@@ -20,26 +34,58 @@ def lower_keeping_offsets(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def names_the_data(span: Span, context: dict[str, tuple[str, ...]]) -> bool:
+    """True when a data-type mention opens a clause (after filler words only) or follows
+    a verb of working with data; see `data_type_context` in the catalog."""
+    lead, verbs = set(context.get("lead_words", ())), set(context.get("verbs", ()))
+    if not lead and not verbs:
+        return True
+    for token in reversed(span.doc[max(0, span.start - 6) : span.start]):
+        if token.lower_ in CLAUSE_BREAKS or token.lemma_ in verbs:
+            return True
+        if token.lower_ not in lead:
+            return False
+    return span.start < 6
+
+
+def catalog_entities(doc: Doc, catalog: Catalog) -> list[dict]:
+    """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
+    found = []
+    for ent in doc.ents:
+        if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
+            continue
+        found.append((ent, ent.ent_id_ or ent.text))
+    named = {(ent.label_, value) for ent, value in found}
+    for span in sorted(doc.spans.get(CUES_KEY, []), key=lambda s: (s.start, -s.end)):
+        if (span.label_, span.id_) not in named:
+            named.add((span.label_, span.id_))
+            found.append((span, span.id_))
+    found.sort(key=lambda pair: pair[0].start)
+    return [
+        {
+            "entity": span.label_,
+            "value": value,
+            "start": span.start_char,
+            "end": span.end_char,
+            "confidence": None,
+        }
+        for span, value in found
+    ]
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
 )
 class CatalogEntityExtractor(SpacyEntityExtractor):
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
+        catalog = load_catalog()
         for message in messages:
             text = message.get(TEXT) or ""
-            doc = model.model(lower_keeping_offsets(text))
-            found = [
-                {
-                    "entity": ent.label_,
-                    "value": ent.ent_id_ or ent.text,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "confidence": None,
-                }
-                for ent in doc.ents
-            ]
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None or len(doc.text) != len(text):
+                doc = model.model(lower_keeping_offsets(text))
             extracted = self.filter_irrelevant_entities(
-                self.add_extractor_name(found), self._config["dimensions"]
+                self.add_extractor_name(catalog_entities(doc, catalog)), self._config["dimensions"]
             )
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages

@@ -5,6 +5,11 @@ with a lookup lemmatizer (tables from spacy-lookups-data, saved inside the pipel
 lemma patterns match "labels were noisy" and "noisy labelling" alike. Rasa's SpacyNLP
 loads the result from disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
 Text is lowercased before matching (see CatalogEntityExtractor), so patterns are lowercase.
+
+Two rulers: the EntityRuler (synonyms and token patterns: the issue is *named*) writes
+`doc.ents`; a SpanRuler holds the catalog's cues (the issue is *described*, see cues.py)
+and writes possibly overlapping spans to `doc.spans["issue_cues"]`, so a long description
+never hides a named issue.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ import spacy
 from spacy.language import Language
 
 from bot.catalog import Catalog, load_catalog
+from bot.nlu.cues import cue_pattern
 
 DEFAULT_OUT = Path("var/spacy/catalog_pipeline")
+CUES_KEY = "issue_cues"
 
 
 def blank_pipeline() -> Language:
@@ -44,11 +51,22 @@ def catalog_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
     return patterns
 
 
+def cue_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
+    return [
+        {"label": entity, "id": entry.id, "pattern": cue_pattern(nlp, cue)}
+        for entity, entries in catalog.entries.items()
+        for entry in entries.values()
+        for cue in entry.cues
+    ]
+
+
 def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Language:
     nlp = blank_pipeline()
-    patterns = catalog_patterns(nlp, catalog or load_catalog())  # before the ruler exists
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(patterns)
+    catalog = catalog or load_catalog()
+    patterns = catalog_patterns(nlp, catalog)  # lemmatized before the rulers exist
+    cues = cue_patterns(nlp, catalog)
+    nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}).add_patterns(patterns)
+    nlp.add_pipe("span_ruler", config={"spans_key": CUES_KEY}).add_patterns(cues)
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return nlp
@@ -57,4 +75,5 @@ def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Langua
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
     pipeline = build(target)
-    print(f"spaCy pipeline with {len(pipeline.get_pipe('entity_ruler'))} patterns written to {target}")
+    patterns, cues = len(pipeline.get_pipe("entity_ruler")), len(pipeline.get_pipe("span_ruler"))
+    print(f"spaCy pipeline with {patterns} patterns and {cues} cues written to {target}")
