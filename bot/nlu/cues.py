@@ -9,7 +9,8 @@ customers changed their habits"). A cue is a string of slots, matched left to ri
     "only ...3 #num scan|image"                     `#num` is any number ("80", "ten")
 
 Words are lemmatized with the pipeline's own lemmatizer, so "labels", "labelled" and
-"labelling" all match `label`. Gaps never cross punctuation, keeping a cue inside a clause.
+"labelling" all match `label`. Gaps cross commas (spoken answers are full of "the data is,
+uh, is messy") but never a sentence end, keeping a cue inside one sentence.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from spacy.language import Language
 GAP = "..."
 DEFAULT_GAP = 3
 NUM = "#num"
+SENTENCE_ENDS = [".", "!", "?", ";", "...", "\n"]
 
 
 def lemma_set(nlp: Language, words: str) -> list[str]:
@@ -37,7 +39,7 @@ def cue_pattern(nlp: Language, cue: str) -> list[dict]:
     for slot in cue.split():
         if slot.startswith(GAP):
             size = int(slot[len(GAP) :] or DEFAULT_GAP)
-            pattern += [{"IS_PUNCT": False, "OP": "?"}] * size
+            pattern += [{"LOWER": {"NOT_IN": SENTENCE_ENDS}, "OP": "?"}] * size
             continue
         optional = slot.startswith("?")
         words = slot.lstrip("?")
