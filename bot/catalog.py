@@ -39,6 +39,8 @@ class Catalog:
     entries: dict[str, dict[str, Entry]]  # entity name → id → entry
     #: words that show a data type is *the data they work with* (see CatalogEntityExtractor)
     data_type_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: named word sets a cue can use as "@name" (see bot/nlu/cues.py)
+    cue_sets: dict[str, str] = field(default_factory=dict)
 
     def ids(self, entity: str) -> list[str]:
         return list(self.entries[entity])
@@ -69,4 +71,4 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             for item in raw[section]
         }
     context = {k: tuple(v) for k, v in (raw.get("data_type_context") or {}).items()}
-    return Catalog(entries=entries, data_type_context=context)
+    return Catalog(entries=entries, data_type_context=context, cue_sets=dict(raw.get("cue_sets") or {}))

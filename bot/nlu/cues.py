@@ -7,6 +7,7 @@ customers changed their habits"). A cue is a string of slots, matched left to ri
     "not|never ?really enough data|example"         `?` makes a slot optional
     "...5"                                          a gap of up to 5 tokens
     "only ...3 #num scan|image"                     `#num` is any number ("80", "ten")
+    "@people ...3 label|annotate"                   `@people` is the catalog's cue set `people`
 
 Words are lemmatized with the pipeline's own lemmatizer, so "labels", "labelled" and
 "labelling" all match `label`. Gaps cross commas (spoken answers are full of "the data is,
@@ -33,8 +34,8 @@ def lemma_set(nlp: Language, words: str) -> list[str]:
     return sorted(found)
 
 
-def cue_pattern(nlp: Language, cue: str) -> list[dict]:
-    """A spaCy token pattern for one cue string."""
+def cue_pattern(nlp: Language, cue: str, sets: dict[str, str] | None = None) -> list[dict]:
+    """A spaCy token pattern for one cue string; `sets` resolves "@name" slots."""
     pattern: list[dict] = []
     for slot in cue.split():
         if slot.startswith(GAP):
@@ -43,6 +44,8 @@ def cue_pattern(nlp: Language, cue: str) -> list[dict]:
             continue
         optional = slot.startswith("?")
         words = slot.lstrip("?")
+        if words.startswith("@"):
+            words = (sets or {})[words[1:]]
         token = {"LIKE_NUM": True} if words == NUM else {"LEMMA": {"IN": lemma_set(nlp, words)}}
         if optional:
             token["OP"] = "?"

@@ -1,9 +1,10 @@
 """Build the blank English spaCy pipeline whose EntityRuler holds the catalog's patterns.
 
 Pretrained spaCy models cannot be downloaded here and are not needed: a blank pipeline
-with a lookup lemmatizer (tables from spacy-lookups-data, saved inside the pipeline) lets
-lemma patterns match "labels were noisy" and "noisy labelling" alike. Rasa's SpacyNLP
-loads the result from disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
+with a lookup lemmatizer (tables from spacy-lookups-data plus the one-slip typos of the
+catalog's words, see typos.py, saved inside the pipeline) lets lemma patterns match
+"labels were noisy" and "noisy labelling" alike. Rasa's SpacyNLP loads the result from
+disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
 Text is lowercased before matching (see CatalogEntityExtractor), so patterns are lowercase.
 
 Two rulers: the EntityRuler (synonyms and token patterns: the issue is *named*) writes
@@ -22,6 +23,7 @@ from spacy.language import Language
 
 from bot.catalog import Catalog, load_catalog
 from bot.nlu.cues import cue_pattern
+from bot.nlu.typos import add_typo_lemmas, catalog_words
 
 DEFAULT_OUT = Path("var/spacy/catalog_pipeline")
 CUES_KEY = "issue_cues"
@@ -53,7 +55,7 @@ def catalog_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
 
 def cue_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
     return [
-        {"label": entity, "id": entry.id, "pattern": cue_pattern(nlp, cue)}
+        {"label": entity, "id": entry.id, "pattern": cue_pattern(nlp, cue, catalog.cue_sets)}
         for entity, entries in catalog.entries.items()
         for entry in entries.values()
         for cue in entry.cues
@@ -63,6 +65,7 @@ def cue_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
 def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Language:
     nlp = blank_pipeline()
     catalog = catalog or load_catalog()
+    add_typo_lemmas(nlp, catalog_words(catalog))
     patterns = catalog_patterns(nlp, catalog)  # lemmatized before the rulers exist
     cues = cue_patterns(nlp, catalog)
     nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}).add_patterns(patterns)
