@@ -4,8 +4,8 @@ The EntityRuler labels a match with its entity type (quality_issue, data_source,
 data_type) and its pattern id with the catalog id; Rasa's extractor only knows the matched
 text. This subclass reports `value` = catalog id and adds two things the ruler cannot do:
 
-- issue *cues* (doc.spans["issue_cues"], possibly overlapping) report an issue that is
-  described rather than named, when no named mention of that issue was found;
+- the catalog's *cues* (see cues.py) report an issue that is described rather than
+  named, when no named mention of that issue was found;
 - a data type counts only where the answer says which data they work with ("images from
   the line cameras", "we use audio"), not in passing ("mislabeled images", "the camera moves").
 
@@ -21,10 +21,11 @@ from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.catalog import Catalog, load_catalog
-from bot.nlu.spacy_pipeline import CUES_KEY
+from bot.nlu.cues import Cue, CueMatcher, compile_cue
 
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
@@ -48,7 +49,18 @@ def names_the_data(span: Span, context: dict[str, tuple[str, ...]]) -> bool:
     return span.start < 6
 
 
-def catalog_entities(doc: Doc, catalog: Catalog) -> list[dict]:
+def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
+    return CueMatcher(
+        [
+            Cue(label=entity, id=entry.id, slots=compile_cue(nlp, cue, catalog.cue_sets))
+            for entity, entries in catalog.entries.items()
+            for entry in entries.values()
+            for cue in entry.cues
+        ]
+    )
+
+
+def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]:
     """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
     found = []
     for ent in doc.ents:
@@ -56,10 +68,10 @@ def catalog_entities(doc: Doc, catalog: Catalog) -> list[dict]:
             continue
         found.append((ent, ent.ent_id_ or ent.text))
     named = {(ent.label_, value) for ent, value in found}
-    for span in sorted(doc.spans.get(CUES_KEY, []), key=lambda s: (s.start, -s.end)):
-        if (span.label_, span.id_) not in named:
-            named.add((span.label_, span.id_))
-            found.append((span, span.id_))
+    for cue, start, end in cues(doc):
+        if (cue.label, cue.id) not in named:
+            named.add((cue.label, cue.id))
+            found.append((Span(doc, start, end, label=cue.label), cue.id))
     found.sort(key=lambda pair: pair[0].start)
     return [
         {
@@ -77,15 +89,20 @@ def catalog_entities(doc: Doc, catalog: Catalog) -> list[dict]:
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
 )
 class CatalogEntityExtractor(SpacyEntityExtractor):
+    _cues: CueMatcher | None = None
+
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         catalog = load_catalog()
+        if self._cues is None:  # compiled once, with the loaded pipeline's lemmatizer
+            self._cues = cue_matcher(model.model, catalog)
         for message in messages:
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or len(doc.text) != len(text):
                 doc = model.model(lower_keeping_offsets(text))
             extracted = self.filter_irrelevant_entities(
-                self.add_extractor_name(catalog_entities(doc, catalog)), self._config["dimensions"]
+                self.add_extractor_name(catalog_entities(doc, catalog, self._cues)),
+                self._config["dimensions"],
             )
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages

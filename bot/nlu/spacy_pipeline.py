@@ -7,10 +7,9 @@ catalog's words, see typos.py, saved inside the pipeline) lets lemma patterns ma
 disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
 Text is lowercased before matching (see CatalogEntityExtractor), so patterns are lowercase.
 
-Two rulers: the EntityRuler (synonyms and token patterns: the issue is *named*) writes
-`doc.ents`; a SpanRuler holds the catalog's cues (the issue is *described*, see cues.py)
-and writes possibly overlapping spans to `doc.spans["issue_cues"]`, so a long description
-never hides a named issue.
+Synonyms go to the ruler as phrases compared by lemma (spaCy's PhraseMatcher, far faster
+than one token pattern each); `patterns` stay token patterns. The catalog's cues are
+matched afterwards by CatalogEntityExtractor (see cues.py).
 """
 
 from __future__ import annotations
@@ -22,11 +21,9 @@ import spacy
 from spacy.language import Language
 
 from bot.catalog import Catalog, load_catalog
-from bot.nlu.cues import cue_pattern
 from bot.nlu.typos import add_typo_lemmas, catalog_words
 
 DEFAULT_OUT = Path("var/spacy/catalog_pipeline")
-CUES_KEY = "issue_cues"
 
 
 def blank_pipeline() -> Language:
@@ -36,40 +33,23 @@ def blank_pipeline() -> Language:
     return nlp
 
 
-def phrase_pattern(nlp: Language, phrase: str) -> list[dict]:
-    """A literal phrase as a lemma pattern: each token must have the phrase token's lemma."""
-    doc = nlp(phrase.lower())
-    return [{"LEMMA": tok.lemma_} if tok.is_alpha else {"LOWER": tok.lower_} for tok in doc]
-
-
-def catalog_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
+def catalog_patterns(catalog: Catalog) -> list[dict]:
     patterns = []
     for entity, entries in catalog.entries.items():
         for entry in entries.values():
             for phrase in entry.synonyms:
-                patterns.append({"label": entity, "id": entry.id, "pattern": phrase_pattern(nlp, phrase)})
+                patterns.append({"label": entity, "id": entry.id, "pattern": phrase.lower()})
             for token_pattern in entry.patterns:
                 patterns.append({"label": entity, "id": entry.id, "pattern": list(token_pattern)})
     return patterns
-
-
-def cue_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
-    return [
-        {"label": entity, "id": entry.id, "pattern": cue_pattern(nlp, cue, catalog.cue_sets)}
-        for entity, entries in catalog.entries.items()
-        for entry in entries.values()
-        for cue in entry.cues
-    ]
 
 
 def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Language:
     nlp = blank_pipeline()
     catalog = catalog or load_catalog()
     add_typo_lemmas(nlp, catalog_words(catalog))
-    patterns = catalog_patterns(nlp, catalog)  # lemmatized before the rulers exist
-    cues = cue_patterns(nlp, catalog)
-    nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}).add_patterns(patterns)
-    nlp.add_pipe("span_ruler", config={"spans_key": CUES_KEY}).add_patterns(cues)
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LEMMA"})
+    ruler.add_patterns(catalog_patterns(catalog))  # phrases are lemmatized by the pipeline
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return nlp
@@ -78,5 +58,4 @@ def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Langua
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
     pipeline = build(target)
-    patterns, cues = len(pipeline.get_pipe("entity_ruler")), len(pipeline.get_pipe("span_ruler"))
-    print(f"spaCy pipeline with {patterns} patterns and {cues} cues written to {target}")
+    print(f"spaCy pipeline with {len(pipeline.get_pipe('entity_ruler'))} patterns written to {target}")
