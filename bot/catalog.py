@@ -41,6 +41,8 @@ class Catalog:
     data_type_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: named word sets a cue can use as "@name" (see bot/nlu/cues.py)
     cue_sets: dict[str, str] = field(default_factory=dict)
+    #: verbs (lemmas) that make a following issue mention a handling statement
+    handling_words: tuple[str, ...] = ()
 
     def ids(self, entity: str) -> list[str]:
         return list(self.entries[entity])
@@ -71,4 +73,9 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             for item in raw[section]
         }
     context = {k: tuple(v) for k, v in (raw.get("data_type_context") or {}).items()}
-    return Catalog(entries=entries, data_type_context=context, cue_sets=dict(raw.get("cue_sets") or {}))
+    return Catalog(
+        entries=entries,
+        data_type_context=context,
+        cue_sets=dict(raw.get("cue_sets") or {}),
+        handling_words=tuple(raw.get("handling_words") or ()),
+    )

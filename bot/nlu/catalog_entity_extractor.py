@@ -6,6 +6,8 @@ text. This subclass reports `value` = catalog id and adds two things the ruler c
 
 - the catalog's *cues* (see cues.py) report an issue that is described rather than
   named, when no named mention of that issue was found;
+- a negated issue ("we never had fairness issues") is no mention, nor is one that the
+  answer says how it handles ("we impute the missing values");
 - a data type counts only where the answer says which data they work with ("images from
   the line cameras", "we use audio"), not in passing ("mislabeled images", "the camera moves").
 
@@ -27,6 +29,26 @@ from spacy.tokens import Doc, Span
 from bot.catalog import Catalog, load_catalog
 from bot.nlu.cues import Cue, CueMatcher, compile_cue
 
+NEGATIONS = {"no", "not", "n't", "never", "without", "nor", "hardly"}
+NEGATED_HAVING = {
+    "have",
+    "see",
+    "get",
+    "experience",
+    "face",
+    "encounter",
+    "notice",
+    "any",
+    "much",
+    "many",
+    "real",
+    "major",
+    "big",
+    "serious",
+    "really",
+    "that",
+    "too",
+}
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
@@ -60,18 +82,54 @@ def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
     )
 
 
+def negated(span: Span) -> bool:
+    """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift':
+    the mention right after no/never/without, or a negated have/see/any within three
+    tokens before it, in its clause. "couldn't reproduce" and mentions that contain their
+    own negation ("not enough data") stay mentions."""
+    before = span.doc[max(0, span.start - 3) : span.start]
+    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor"}:
+        return True
+    negation_seen = False
+    for token in before:
+        if token.lower_ in CLAUSE_BREAKS:
+            negation_seen = False
+        elif token.lower_ in NEGATIONS:
+            negation_seen = True
+        elif negation_seen and token.lemma_ in NEGATED_HAVING:
+            return True
+    return False
+
+
+def handled(span: Span, handling: set[str]) -> bool:
+    """'we impute the missing values', 'we oversample the minority class': the mention is
+    the object of a handling verb (catalog `handling_words`, lemmas) within three tokens
+    before it, in its clause: the answer says how it is handled, so no follow-up."""
+    for token in reversed(span.doc[max(0, span.start - 3) : span.start]):
+        if token.lemma_ in handling:
+            return True
+        if token.lower_ in CLAUSE_BREAKS:
+            return False
+    return False
+
+
 def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]:
     """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
+    handling = set(catalog.handling_words)
     found = []
     for ent in doc.ents:
         if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
             continue
+        if ent.label_ == "quality_issue" and (negated(ent) or handled(ent, handling)):
+            continue
         found.append((ent, ent.ent_id_ or ent.text))
     named = {(ent.label_, value) for ent, value in found}
     for cue, start, end in cues(doc):
-        if (cue.label, cue.id) not in named:
+        span = Span(doc, start, end, label=cue.label)
+        dropped = cue.label == "quality_issue" and (negated(span) or handled(span, handling))
+        if (cue.label, cue.id) not in named and not dropped:
             named.add((cue.label, cue.id))
-            found.append((Span(doc, start, end, label=cue.label), cue.id))
+            found.append((span, cue.id))
     found.sort(key=lambda pair: pair[0].start)
     return [
         {
