@@ -11,7 +11,8 @@ customers changed their habits"). A cue is a string of slots, matched left to ri
 
 Words are lemmatized with the pipeline's own lemmatizer, so "labels", "labelled" and
 "labelling" all match `label`. Gaps cross commas (spoken answers are full of "the data is,
-uh, is messy") but never a sentence end, keeping a cue inside one sentence.
+uh, is messy") but never a sentence end, keeping a cue inside one sentence, nor a negation
+("the data is not messy").
 
 The matcher is plain Python indexed by each cue's first word: spaCy's Matcher needs one
 optional wildcard token per gap position, which made it the slowest step of a parse.
@@ -29,6 +30,7 @@ GAP = "..."
 DEFAULT_GAP = 3
 NUM = "#num"
 SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\n"})
+NEGATIONS = frozenset({"not", "n't", "no", "never"})
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,10 @@ def _match(doc: Doc, slots: tuple[Slot, ...], k: int, pos: int, extra_gap: int =
         return pos
     slot = slots[k]
     gap = slot.gap + extra_gap
+    stops = SENTENCE_ENDS if slot.lemmas & NEGATIONS else SENTENCE_ENDS | NEGATIONS  # "don't, don't"
     for skip in range(gap + 1):
         at = pos + skip
-        if at >= len(doc) or (skip and doc[at - 1].lower_ in SENTENCE_ENDS):
+        if at >= len(doc) or (skip and doc[at - 1].lower_ in stops):
             break
         if slot.matches(doc[at]):
             end = _match(doc, slots, k + 1, at + 1)
