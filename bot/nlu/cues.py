@@ -75,8 +75,8 @@ def compile_cue(nlp: Language, cue: str, sets: dict[str, str] | None = None) -> 
         lemmas = frozenset() if words == NUM else lemma_set(nlp, words)
         slots.append(Slot(lemmas=lemmas, optional=optional, gap=gap))
         gap = 0
-    if not slots or slots[0].optional or slots[0].gap or all(s.optional for s in slots):
-        raise ValueError(f"a cue must start with a required word: {cue!r}")
+    if not slots or slots[0].optional or slots[-1].optional:
+        raise ValueError(f"a cue must start and end with a required word: {cue!r}")
     return tuple(slots)
 
 
