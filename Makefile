@@ -28,12 +28,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv (Python 3.10) and install the project
 
-$(SPACY): $(STAMP) bot/catalog.yml bot/catalog.py bot/nlu/spacy_pipeline.py
+$(SPACY): $(STAMP) bot/catalog.yml bot/catalog.py bot/nlu/spacy_pipeline.py bot/nlu/typos.py
 	$(PY) -m bot.nlu.spacy_pipeline var/spacy/catalog_pipeline
 
 spacy: $(SPACY)  ## build the spaCy pipeline from the catalog
 
-$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py
 	$(RASA) train --fixed-model-name interview --out models
 	touch $@
 

@@ -6,7 +6,7 @@ researchers' exports, so an id, its label and its phrasings never drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -31,11 +31,18 @@ class Entry:
     followup: str
     synonyms: tuple[str, ...]
     patterns: tuple[tuple[dict, ...], ...]
+    cues: tuple[str, ...] = ()  # descriptions of the issue, see bot/nlu/cues.py
 
 
 @dataclass(frozen=True)
 class Catalog:
     entries: dict[str, dict[str, Entry]]  # entity name → id → entry
+    #: words that show a data type is *the data they work with* (see CatalogEntityExtractor)
+    data_type_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: named word sets a cue can use as "@name" (see bot/nlu/cues.py)
+    cue_sets: dict[str, str] = field(default_factory=dict)
+    #: verbs (lemmas) that make a following issue mention a handling statement
+    handling_words: tuple[str, ...] = ()
 
     def ids(self, entity: str) -> list[str]:
         return list(self.entries[entity])
@@ -61,7 +68,14 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 followup=item.get("followup") or item["label"].lower(),
                 synonyms=tuple(item.get("synonyms") or ()),
                 patterns=tuple(tuple(p) for p in item.get("patterns") or ()),
+                cues=tuple(item.get("cues") or ()),
             )
             for item in raw[section]
         }
-    return Catalog(entries=entries)
+    context = {k: tuple(v) for k, v in (raw.get("data_type_context") or {}).items()}
+    return Catalog(
+        entries=entries,
+        data_type_context=context,
+        cue_sets=dict(raw.get("cue_sets") or {}),
+        handling_words=tuple(raw.get("handling_words") or ()),
+    )

@@ -105,6 +105,14 @@ def test_set_figures(agent) -> dict:
     }
 
 
+def sources_acceptable(found: set[str], acceptable: list[list[str]]) -> bool:
+    """The dataset README's rule: `sources` holds one acceptable id set per data-collection
+    code (Data-collection-external may be any external id), so an answer is right when every
+    code is matched by one of its ids. (Requiring the found set to *equal* one inner set, as
+    this check did first, failed answers that named two sources.)"""
+    return all(found & set(ids) for ids in acceptable)
+
+
 def real_answer_figures(agent) -> dict:
     if not REAL_ANSWERS.exists():
         return {"skipped": f"{REAL_ANSWERS} is absent"}
@@ -126,7 +134,7 @@ def real_answer_figures(agent) -> dict:
             triggered += bool(issues)
         if row["sources"]:
             source_rows += 1
-            source_ok += any(sources == set(acceptable) for acceptable in row["sources"])
+            source_ok += sources_acceptable(sources, row["sources"])
     return {
         "coded_issue_answers": coded,
         "issue_recall": round(detected / coded, 3) if coded else None,

@@ -2,17 +2,54 @@
 
 The EntityRuler labels a match with its entity type (quality_issue, data_source,
 data_type) and its pattern id with the catalog id; Rasa's extractor only knows the matched
-text. This subclass lowercases the text first (the lookup lemmatizer is case-sensitive),
-keeping character offsets, and reports `value` = catalog id.
+text. This subclass reports `value` = catalog id and adds two things the ruler cannot do:
+
+- the catalog's *cues* (see cues.py) report an issue that is described rather than
+  named, when no named mention of that issue was found;
+- a negated issue ("we never had fairness issues") is no mention, nor is one that the
+  answer says how it handles ("we impute the missing values");
+- a data type counts only where the answer says which data they work with ("images from
+  the line cameras", "we use audio"), not in passing ("mislabeled images", "the camera moves").
+
+It reuses the doc SpacyNLP already made (SpacyNLP lowercases the text, which the lookup
+lemmatizer needs) instead of running the pipeline a second time.
 """
 
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.catalog import Catalog, load_catalog
+from bot.nlu.cues import Cue, CueMatcher, compile_cue
+
+NEGATIONS = {"no", "not", "n't", "never", "without", "nor", "hardly"}
+NEGATED_HAVING = {
+    "have",
+    "see",
+    "get",
+    "experience",
+    "face",
+    "encounter",
+    "notice",
+    "any",
+    "much",
+    "many",
+    "real",
+    "major",
+    "big",
+    "serious",
+    "really",
+    "that",
+    "too",
+}
+CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
 def lower_keeping_offsets(text: str) -> str:
@@ -20,26 +57,110 @@ def lower_keeping_offsets(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def names_the_data(span: Span, context: dict[str, tuple[str, ...]]) -> bool:
+    """True when a data-type mention opens a clause (after filler words only) or follows
+    a verb of working with data; see `data_type_context` in the catalog."""
+    lead, verbs = set(context.get("lead_words", ())), set(context.get("verbs", ()))
+    if not lead and not verbs:
+        return True
+    for token in reversed(span.doc[max(0, span.start - 6) : span.start]):
+        if token.lower_ in CLAUSE_BREAKS or token.lemma_ in verbs:
+            return True
+        if token.lower_ not in lead:
+            return False
+    return span.start < 6
+
+
+def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
+    return CueMatcher(
+        [
+            Cue(label=entity, id=entry.id, slots=compile_cue(nlp, cue, catalog.cue_sets))
+            for entity, entries in catalog.entries.items()
+            for entry in entries.values()
+            for cue in entry.cues
+        ]
+    )
+
+
+def negated(span: Span) -> bool:
+    """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift':
+    the mention right after no/never/without, or a negated have/see/any within three
+    tokens before it, in its clause. "couldn't reproduce" and mentions that contain their
+    own negation ("not enough data") stay mentions."""
+    before = span.doc[max(0, span.start - 3) : span.start]
+    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor"}:
+        return True
+    negation_seen = False
+    for token in before:
+        if token.lower_ in CLAUSE_BREAKS:
+            negation_seen = False
+        elif token.lower_ in NEGATIONS:
+            negation_seen = True
+        elif negation_seen and token.lemma_ in NEGATED_HAVING:
+            return True
+    return False
+
+
+def handled(span: Span, handling: set[str]) -> bool:
+    """'we impute the missing values', 'we oversample the minority class': the mention is
+    the object of a handling verb (catalog `handling_words`, lemmas) within three tokens
+    before it, in its clause: the answer says how it is handled, so no follow-up."""
+    for token in reversed(span.doc[max(0, span.start - 3) : span.start]):
+        if token.lemma_ in handling:
+            return True
+        if token.lower_ in CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]:
+    """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
+    handling = set(catalog.handling_words)
+    found = []
+    for ent in doc.ents:
+        if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
+            continue
+        if ent.label_ == "quality_issue" and (negated(ent) or handled(ent, handling)):
+            continue
+        found.append((ent, ent.ent_id_ or ent.text))
+    named = {(ent.label_, value) for ent, value in found}
+    for cue, start, end in cues(doc):
+        span = Span(doc, start, end, label=cue.label)
+        dropped = cue.label == "quality_issue" and (negated(span) or handled(span, handling))
+        if (cue.label, cue.id) not in named and not dropped:
+            named.add((cue.label, cue.id))
+            found.append((span, cue.id))
+    found.sort(key=lambda pair: pair[0].start)
+    return [
+        {
+            "entity": span.label_,
+            "value": value,
+            "start": span.start_char,
+            "end": span.end_char,
+            "confidence": None,
+        }
+        for span, value in found
+    ]
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
 )
 class CatalogEntityExtractor(SpacyEntityExtractor):
+    _cues: CueMatcher | None = None
+
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
+        catalog = load_catalog()
+        if self._cues is None:  # compiled once, with the loaded pipeline's lemmatizer
+            self._cues = cue_matcher(model.model, catalog)
         for message in messages:
             text = message.get(TEXT) or ""
-            doc = model.model(lower_keeping_offsets(text))
-            found = [
-                {
-                    "entity": ent.label_,
-                    "value": ent.ent_id_ or ent.text,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "confidence": None,
-                }
-                for ent in doc.ents
-            ]
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None or len(doc.text) != len(text):
+                doc = model.model(lower_keeping_offsets(text))
             extracted = self.filter_irrelevant_entities(
-                self.add_extractor_name(found), self._config["dimensions"]
+                self.add_extractor_name(catalog_entities(doc, catalog, self._cues)),
+                self._config["dimensions"],
             )
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages

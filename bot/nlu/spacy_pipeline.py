@@ -1,10 +1,15 @@
 """Build the blank English spaCy pipeline whose EntityRuler holds the catalog's patterns.
 
 Pretrained spaCy models cannot be downloaded here and are not needed: a blank pipeline
-with a lookup lemmatizer (tables from spacy-lookups-data, saved inside the pipeline) lets
-lemma patterns match "labels were noisy" and "noisy labelling" alike. Rasa's SpacyNLP
-loads the result from disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
+with a lookup lemmatizer (tables from spacy-lookups-data plus the one-slip typos of the
+catalog's words, see typos.py, saved inside the pipeline) lets lemma patterns match
+"labels were noisy" and "noisy labelling" alike. Rasa's SpacyNLP loads the result from
+disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
 Text is lowercased before matching (see CatalogEntityExtractor), so patterns are lowercase.
+
+Synonyms go to the ruler as phrases compared by lemma (spaCy's PhraseMatcher, far faster
+than one token pattern each); `patterns` stay token patterns. The catalog's cues are
+matched afterwards by CatalogEntityExtractor (see cues.py).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import spacy
 from spacy.language import Language
 
 from bot.catalog import Catalog, load_catalog
+from bot.nlu.typos import add_typo_lemmas, catalog_words
 
 DEFAULT_OUT = Path("var/spacy/catalog_pipeline")
 
@@ -27,18 +33,12 @@ def blank_pipeline() -> Language:
     return nlp
 
 
-def phrase_pattern(nlp: Language, phrase: str) -> list[dict]:
-    """A literal phrase as a lemma pattern: each token must have the phrase token's lemma."""
-    doc = nlp(phrase.lower())
-    return [{"LEMMA": tok.lemma_} if tok.is_alpha else {"LOWER": tok.lower_} for tok in doc]
-
-
-def catalog_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
+def catalog_patterns(catalog: Catalog) -> list[dict]:
     patterns = []
     for entity, entries in catalog.entries.items():
         for entry in entries.values():
             for phrase in entry.synonyms:
-                patterns.append({"label": entity, "id": entry.id, "pattern": phrase_pattern(nlp, phrase)})
+                patterns.append({"label": entity, "id": entry.id, "pattern": phrase.lower()})
             for token_pattern in entry.patterns:
                 patterns.append({"label": entity, "id": entry.id, "pattern": list(token_pattern)})
     return patterns
@@ -46,9 +46,10 @@ def catalog_patterns(nlp: Language, catalog: Catalog) -> list[dict]:
 
 def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Language:
     nlp = blank_pipeline()
-    patterns = catalog_patterns(nlp, catalog or load_catalog())  # before the ruler exists
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(patterns)
+    catalog = catalog or load_catalog()
+    add_typo_lemmas(nlp, catalog_words(catalog))
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LEMMA"})
+    ruler.add_patterns(catalog_patterns(catalog))  # phrases are lemmatized by the pipeline
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return nlp

@@ -56,6 +56,8 @@ def test_flow_intents(parse, text, intent):
         ("we download datasets from kaggle", "data_source", "public_dataset"),
         ("we scrape product pages from a few websites", "data_source", "web_scraping"),
         ("mostly tabular data from our CRM", "data_type", "tabular"),
+        ("the accuracy slowly degrades as the seasons change", "quality_issue", "drift"),
+        ("nobody on the team knows which model version is deployed", "quality_issue", "artifact_management"),
     ],
 )
 def test_catalog_entities(parse, text, entity, value):
@@ -75,6 +77,8 @@ def test_catalog_entities(parse, text, entity, value):
         "we use great expectations to validate the data",
         "a senior data scientist at a bank",
         "pytorch and scikit-learn",
+        "we impute the missing values with the median",
+        "we never had any fairness issues",
     ],
 )
 def test_no_followup_for_neutral_messages(parse, text):

@@ -1,0 +1,105 @@
+"""The catalog's spaCy pipeline and extractor, without a trained Rasa model.
+
+Builds the pipeline from bot/catalog.yml once (a few seconds) and checks the parts that
+decide whether the bot follows up: named and described issues, typos, negated or handled
+mentions, and when a data type or a manual data source counts. The phrases are our own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import load_catalog
+from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
+from bot.nlu.cues import compile_cue
+from bot.nlu.spacy_pipeline import build
+from bot.nlu.typos import one_slips
+
+
+@pytest.fixture(scope="module")
+def found(tmp_path_factory):
+    nlp = build(tmp_path_factory.mktemp("spacy") / "pipeline")
+    catalog = load_catalog()
+    cues = cue_matcher(nlp, catalog)
+
+    def entities(text: str, entity: str = "quality_issue") -> set[str]:
+        doc = nlp(lower_keeping_offsets(text))
+        return {e["value"] for e in catalog_entities(doc, catalog, cues) if e["entity"] == entity}
+
+    return entities
+
+
+@pytest.mark.parametrize(
+    "text,issue",
+    [
+        ("Labels were noisy", "noisy_labels"),
+        ("noisy labelling everywhere", "noisy_labels"),
+        ("the accuracy slowly degrades as the seasons change", "drift"),
+        ("people shop differently now and the forecasts got worse after that", "drift"),
+        ("the two vendors tag the same defect differently", "inconsistent_annotations"),
+        ("it took ages to get access to the warehouse tables", "data_access"),
+        ("we only have a few hundred images of the rare faults", "insufficient_data"),
+        ("the api we depend on changed its output format last week", "unstable_dependency"),
+        ("our gpu bill for training is huge", "infrastructure_cost"),
+        ("nobody can explain why it predicted that", "explainability"),
+        ("the data is, uh, messy", "low_data_quality"),
+        ("overfiting is our main worry", "overfitting"),
+        ("explainabilty matters to the clients", "explainability"),
+    ],
+)
+def test_issue_named_or_described(found, text, issue):
+    assert issue in found(text)
+
+
+def test_issue_descriptions(found):
+    """At least 90% of our own typed and spoken descriptions get their issue id."""
+    lines = (Path(__file__).parent / "issue_descriptions.txt").read_text(encoding="utf-8").splitlines()
+    cases = [line.split("|", 1) for line in lines if line and not line.startswith("#")]
+    missed = [(issue, text) for issue, text in cases if issue not in found(text)]
+    assert len(missed) <= len(cases) // 10, missed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we impute the missing values with the median",
+        "we oversample the minority class",
+        "we never had fairness issues",
+        "no overfitting so far",
+        "we didn't see much drift",
+        "we retrain every month",
+        "we version our models with mlflow",
+        "what do you mean?",
+        "hello there",
+    ],
+)
+def test_no_issue_in_handling_negation_or_small_talk(found, text):
+    assert not found(text)
+
+
+def test_data_type_only_where_the_answer_names_its_data(found):
+    assert found("mostly images from the production line", "data_type") == {"image"}
+    assert found("we use audio from the call centre", "data_type") == {"audio"}
+    assert not found("a lot of mislabeled images", "data_type")
+
+
+def test_people_are_a_source_only_when_they_collect(found):
+    assert found("field technicians enter the readings on a tablet", "data_source") == {"data_collectors"}
+    assert not found("the annotators disagree a lot", "data_source")
+
+
+def test_cue_syntax():
+    nlp = build.__globals__["blank_pipeline"]()
+    slots = compile_cue(nlp, "only ...3 #num ?more scan|scans", {})
+    assert [s.gap for s in slots] == [0, 3, 0, 0] and slots[1].lemmas == frozenset()
+    assert slots[2].optional and "scan" in slots[3].lemmas
+    for bad in ("?maybe start", "ends ?maybe"):
+        with pytest.raises(ValueError):
+            compile_cue(nlp, bad, {})
+
+
+def test_one_slip_variants():
+    assert {"mising", "misssing", "imssing"} <= one_slips("missing")
+    assert "missing" not in one_slips("missing")
