@@ -27,8 +27,29 @@ _NO_START = re.compile(
 )
 
 
+#: words that make a one- or two-word reply a yes or a no (NLU alone can be overconfident
+#: on a lone unknown word: it once read "reversed" as a yes with 0.99)
+_YES_NO_CUE = re.compile(
+    r"\b(yes|yeah|yea|yep|yup|ya|sure|course|definitely|absolutely|indeed|correct|right|"
+    r"certainly|totally|affirmative|ok|okay|agree|agreed|fine|true|always|often|usually|"
+    r"sometimes|mostly|partly|partially|somewhat|maybe|kinda|sorta|do|does|did|have|has|"
+    r"no|nope|nah|never|not|none|nothing|negative|false|rarely|hardly|don'?t|doesn'?t|"
+    r"didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|wasn'?t|y|n)\b|[👍👎✅❌✔✖]",
+    re.IGNORECASE,
+)
+SHORT_REPLY_WORDS = 2
+
+
 def yes_no(intent: str | None, text: str) -> str | None:
-    """ "yes"/"no" for a yes/no question; a free-text "yes, we monitor weekly" counts as yes."""
+    """ "yes"/"no" for a yes/no question; a free-text "yes, we monitor weekly" counts as yes.
+
+    A reply of one or two words counts only if it says yes or no in words (or is a button
+    payload such as "/affirm"); otherwise it is unclear and the question is asked again."""
+    text = text or ""
+    short = len(re.findall(r"\w+", text)) <= SHORT_REPLY_WORDS
+    if intent in ("affirm", "deny") and short and not text.lstrip().startswith("/"):
+        if not _YES_NO_CUE.search(text):
+            intent = None
     if intent == "affirm":
         return YES
     if intent == "deny":

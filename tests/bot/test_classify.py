@@ -15,6 +15,13 @@ from bot import classify
         ("nlu_fallback", "not really", "no"),
         ("inform", "we don't monitor anything yet", "no"),
         ("inform", "pytorch and sklearn", None),
+        ("affirm", "reversed", None),  # a lone word NLU was sure about: not a yes
+        ("affirm", "\u200f\u202e reversed \u202c", None),
+        ("affirm", "sure", "yes"),
+        ("affirm", "/affirm", "yes"),  # a button
+        ("deny", "nope", "no"),
+        ("affirm", "👍", "yes"),
+        ("affirm", "we check dashboards weekly", "yes"),
         (None, "", None),
     ],
 )
