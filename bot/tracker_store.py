@@ -33,6 +33,7 @@ from bot import tracker_window
 from bot.research import db as research_db
 from bot.research import projection
 from bot.research.deletion import delete_participant
+from bot.research.models import TrackerSnapshot
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -40,13 +41,7 @@ PURGE_SLOT = "purge_requested"
 #: statuses before consent: such conversations are kept in memory only
 NOT_CONSENTED = (None, "consent_pending", "declined")
 
-SNAPSHOTS = sa.table(
-    "tracker_snapshots",
-    sa.column("sender_id", sa.String),
-    sa.column("upto_event_id", sa.Integer),
-    sa.column("events", sa.Text),
-    sa.column("created_at", sa.Float),
-)
+SNAPSHOTS = TrackerSnapshot.__table__  # the window's prefixes (bot/tracker_window.py)
 
 
 class PendingConsent:

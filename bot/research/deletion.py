@@ -1,7 +1,7 @@
 """Forgetting a participant: every row of one sender, in every table that holds one.
 
-Rasa's `events` and the tracker store's `tracker_snapshots` are reached through lightweight
-table clauses, so this module (and the CLI) work without importing Rasa.
+Rasa's `events` is reached through a lightweight table clause, so this module (and the
+CLI) work without importing Rasa.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.research.models import Interview, IssueMention, Turn
+from bot.research.models import Interview, IssueMention, TrackerSnapshot, Turn
 
 EVENTS = sa.table("events", sa.column("sender_id"))
-SNAPSHOTS = sa.table("tracker_snapshots", sa.column("sender_id"))
+SNAPSHOTS = TrackerSnapshot.__table__
 
 
 def delete_research_rows(session: Session, sender_id: str | None = None) -> dict[str, int]:
