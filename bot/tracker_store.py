@@ -66,10 +66,6 @@ class PendingConsent:
     def drop(self, sender_id: str) -> None:
         self._items.pop(sender_id, None)
 
-    def __len__(self) -> int:
-        self._expire()
-        return len(self._items)
-
     def _expire(self) -> None:
         now = time.monotonic()
         while self._items:

@@ -42,10 +42,10 @@ def compact(events: Sequence[Event], slots: Sequence[Slot], keep_actions: int = 
     only the last `keep_actions` actions: what came before them is replaced by the state it
     left (loop names seen, slot values, the active loop)."""
     applied = DialogueStateTracker.from_events("window", list(events), slots).applied_events()
-    head, kept = _split(applied, slots, keep_actions)
-    compacted: list[Event] = _state_of(head, slots) if head else []
+    index, head = _cut(applied, slots, keep_actions)
+    compacted: list[Event] = _state_of(head, applied[:index]) if head else []
     pending: dict[str, SlotSet] = {}
-    for event in kept:
+    for event in applied[index:]:
         if isinstance(event, SlotSet):
             pending.pop(event.key, None)  # keep the order of the last settings
             pending[event.key] = event
@@ -60,33 +60,34 @@ def compact(events: Sequence[Event], slots: Sequence[Slot], keep_actions: int = 
     return compacted
 
 
-def _split(applied: list[Event], slots: Sequence[Slot], keep_actions: int) -> tuple[list[Event], list[Event]]:
-    """Split before the `keep_actions`-th last action, at a point where the loop is neither
-    interrupted nor rejected (a state a few plain events can recreate)."""
+def _cut(
+    applied: list[Event], slots: Sequence[Slot], keep_actions: int
+) -> tuple[int, DialogueStateTracker | None]:
+    """Where to cut (before the `keep_actions`-th last action) and the tracker of what comes
+    before; (0, None) when there is less than that, or when the loop there is interrupted or
+    rejected (a state a few plain events cannot recreate)."""
     actions = [i for i, e in enumerate(applied) if isinstance(e, ActionExecuted)]
-    for index in reversed(actions[: max(len(actions) - keep_actions + 1, 0)]):
-        if index == 0:
-            break
-        before = DialogueStateTracker.from_events("head", applied[:index], slots)
-        loop = before.active_loop
-        if loop is None or not (loop.is_interrupted or loop.rejected):
-            return applied[:index], applied[index:]
-        break
-    return [], applied
+    index = actions[-keep_actions] if len(actions) >= keep_actions else 0
+    if not index:
+        return 0, None
+    head = DialogueStateTracker.from_events("head", applied[:index], slots)
+    loop = head.active_loop
+    if loop is not None and (loop.is_interrupted or loop.rejected):
+        return 0, None
+    return index, head
 
 
-def _state_of(head: list[Event], slots: Sequence[Slot]) -> list[Event]:
-    """Events recreating what `head` left: the loop names it used, slot values, active loop."""
-    tracker = DialogueStateTracker.from_events("head", head, slots)
+def _state_of(head: DialogueStateTracker, events: list[Event]) -> list[Event]:
+    """Events recreating what `events` (replayed in `head`) left: loop names, slots, loop."""
     state: list[Event] = []
-    for name in sorted(loop_names(head)):
+    for name in sorted(loop_names(events)):
         state += [ActiveLoop(name), ActiveLoop(None)]
-    initial = {slot.name: slot.initial_value for slot in slots}
-    for key, value in tracker.current_slot_values().items():
+    initial = {name: slot.initial_value for name, slot in head.slots.items()}
+    for key, value in head.current_slot_values().items():
         if value != initial.get(key):
             state.append(SlotSet(key, value))
-    if tracker.active_loop_name:
-        state.append(ActiveLoop(tracker.active_loop_name))
+    if head.active_loop_name:
+        state.append(ActiveLoop(head.active_loop_name))
     return state
 
 

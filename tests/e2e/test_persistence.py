@@ -7,6 +7,7 @@ every few turns and every check below also checks it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -41,7 +42,13 @@ def stack(request, tmp_path_factory):
 
 
 def engine(servers):
-    return sa.create_engine(servers.database_url)
+    return _engine(servers.database_url)
+
+
+@functools.cache
+def _engine(url: str):
+    """One engine (one connection pool) per database for the whole module."""
+    return sa.create_engine(url, pool_pre_ping=True)  # survives the outage test
 
 
 def turns(servers, sender: str) -> list[dict]:
