@@ -83,33 +83,44 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
     yes_no = [(g, p) for g, p in zip(gold_intents, pred_intents, strict=True) if g in ("affirm", "deny")]
     confused = sum((g, p) in (("affirm", "deny"), ("deny", "affirm")) for g, p in yes_no)
 
-    counts = {t: Counter() for t in ENTITY_TYPES}
-    errors = defaultdict(list)
-    for example, p in zip(examples, parsed, strict=True):
-        gold = {(e["entity"], e.get("value") or e["value"]) for e in example.get("entities") or []}
-        pred = {(e["entity"], e["value"]) for e in p["entities"] if e["entity"] in ENTITY_TYPES}
-        for etype in ENTITY_TYPES:
-            g = {v for t, v in gold if t == etype}
-            q = {v for t, v in pred if t == etype}
-            counts[etype]["tp"] += len(g & q)
-            counts[etype]["fp"] += len(q - g)
-            counts[etype]["fn"] += len(g - q)
-            if g != q and len(errors[etype]) < 15:
-                errors[etype].append(
-                    {"text": example.get("text")[:120], "gold": sorted(g), "found": sorted(q)}
-                )
+    texts = [e.get("text") for e in examples]
+    gold = [e.get("entities") or [] for e in examples]
+    f1_by_type, errors = entity_figures(gold, [p["entities"] for p in parsed], texts)
     return {
         "examples": len(examples),
         "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
         "intent_f1": per_intent,
         "affirm_deny_confusion": round(confused / len(yes_no), 3) if yes_no else None,
-        # a type the set does not annotate cannot be scored (its F1 would read 0)
-        "entity_f1_by_value": {
-            t: round(f1(c["tp"], c["fp"], c["fn"]), 3) if c["tp"] + c["fn"] else None
-            for t, c in counts.items()
-        },
-        "entity_errors": dict(errors),
+        "entity_f1_by_value": f1_by_type,
+        "entity_errors": errors,
     }
+
+
+def entity_figures(
+    gold: list[list[dict]], found: list[list[dict]], texts: list[str], max_errors: int | None = 15
+) -> tuple[dict, dict]:
+    """Entity F1 by canonical value per type: per example, the set of gold (type, value)
+    against the set found; tp/fp/fn summed over examples. Also the errors per type (the
+    first `max_errors`, texts cut to 120 characters; None: all, whole)."""
+    counts = {t: Counter() for t in ENTITY_TYPES}
+    errors = defaultdict(list)
+    for gold_entities, found_entities, text in zip(gold, found, texts, strict=True):
+        g_all = {(e["entity"], e["value"]) for e in gold_entities}
+        q_all = {(e["entity"], e["value"]) for e in found_entities if e["entity"] in ENTITY_TYPES}
+        for etype in ENTITY_TYPES:
+            g = {v for t, v in g_all if t == etype}
+            q = {v for t, v in q_all if t == etype}
+            counts[etype]["tp"] += len(g & q)
+            counts[etype]["fp"] += len(q - g)
+            counts[etype]["fn"] += len(g - q)
+            if g != q and (max_errors is None or len(errors[etype]) < max_errors):
+                shown = text[:120] if max_errors else text
+                errors[etype].append({"text": shown, "gold": sorted(g), "found": sorted(q)})
+    # a type the set does not annotate cannot be scored (its F1 would read 0)
+    f1_by_type = {
+        t: round(f1(c["tp"], c["fp"], c["fn"]), 3) if c["tp"] + c["fn"] else None for t, c in counts.items()
+    }
+    return f1_by_type, dict(errors)
 
 
 def sources_acceptable(found: set[str], acceptable: list[list[str]]) -> bool:
@@ -120,18 +131,28 @@ def sources_acceptable(found: set[str], acceptable: list[list[str]]) -> bool:
     return all(found & set(ids) for ids in acceptable)
 
 
+def load_real_answers() -> list[dict]:
+    lines = REAL_ANSWERS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def real_answer_figures(agent) -> dict:
     if not REAL_ANSWERS.exists():
         return {"skipped": f"{REAL_ANSWERS} is absent"}
-    lines = REAL_ANSWERS.read_text(encoding="utf-8").splitlines()
-    rows = [json.loads(line) for line in lines if line.strip()]
+    rows = load_real_answers()
     parsed = asyncio.run(parse_all(agent, [r["answer"] for r in rows]))
+    return real_answer_scores(rows, [p["entities"] for p in parsed])
+
+
+def real_answer_scores(rows: list[dict], found: list[list[dict]]) -> dict:
+    """Issue recall, category hit, data-source accuracy and uncoded trigger share of the
+    entities found in each coded answer."""
     coded = detected = category_hit = 0
     uncoded = triggered = 0
     source_rows = source_ok = 0
-    for row, p in zip(rows, parsed, strict=True):
-        issues = {e["value"] for e in p["entities"] if e["entity"] == "quality_issue"}
-        sources = {e["value"] for e in p["entities"] if e["entity"] == "data_source"}
+    for row, entities in zip(rows, found, strict=True):
+        issues = {e["value"] for e in entities if e["entity"] == "quality_issue"}
+        sources = {e["value"] for e in entities if e["entity"] == "data_source"}
         if row["issues"]:
             coded += 1
             detected += bool(issues)
