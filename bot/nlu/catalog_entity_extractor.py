@@ -83,12 +83,12 @@ def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
 
 
 def negated(span: Span) -> bool:
-    """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift':
-    the mention right after no/never/without, or a negated have/see/any within three
-    tokens before it, in its clause. "couldn't reproduce" and mentions that contain their
-    own negation ("not enough data") stay mentions."""
+    """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift',
+    'we don't need permission': the mention right after no/never/without/not, or a negated
+    have/see/any within three tokens before it, in its clause. "couldn't reproduce" and
+    mentions that contain their own negation ("not enough data") stay mentions."""
     before = span.doc[max(0, span.start - 3) : span.start]
-    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor"}:
+    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't"}:
         return True
     negation_seen = False
     for token in before:
@@ -103,9 +103,10 @@ def negated(span: Span) -> bool:
 
 def handled(span: Span, handling: set[str]) -> bool:
     """'we impute the missing values', 'we oversample the minority class': the mention is
-    the object of a handling verb (catalog `handling_words`, lemmas) within three tokens
-    before it, in its clause: the answer says how it is handled, so no follow-up."""
-    for token in reversed(span.doc[max(0, span.start - 3) : span.start]):
+    the object of a handling verb (catalog `handling_words`, lemmas) within five tokens
+    before it ('we drop the columns with too many nulls'), in its clause: the answer says
+    how it is handled, so no follow-up."""
+    for token in reversed(span.doc[max(0, span.start - 5) : span.start]):
         if token.lemma_ in handling:
             return True
         if token.lower_ in CLAUSE_BREAKS:
