@@ -43,6 +43,8 @@ class Catalog:
     cue_sets: dict[str, str] = field(default_factory=dict)
     #: verbs (lemmas) that make a following issue mention a handling statement
     handling_words: tuple[str, ...] = ()
+    #: data source id → issue ids: the source named right by such an issue is its subject
+    source_as_subject: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ids(self, entity: str) -> list[str]:
         return list(self.entries[entity])
@@ -78,4 +80,5 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         data_type_context=context,
         cue_sets=dict(raw.get("cue_sets") or {}),
         handling_words=tuple(raw.get("handling_words") or ()),
+        source_as_subject={k: tuple(v) for k, v in (raw.get("source_as_subject") or {}).items()},
     )

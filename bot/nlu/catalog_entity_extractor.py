@@ -114,6 +114,19 @@ def handled(span: Span, handling: set[str]) -> bool:
     return False
 
 
+def issue_subject(span: Span, value: str, found: list[tuple[Span, str]], catalog: Catalog) -> bool:
+    """A source named within three tokens of (or inside) an issue about its own work
+    (catalog `source_as_subject`): "two annotators label the same image differently"."""
+    issues = catalog.source_as_subject.get(value, ()) if span.label_ == "data_source" else ()
+    return any(
+        other.label_ == "quality_issue"
+        and issue in issues
+        and other.start - 3 < span.end
+        and span.start < other.end + 3
+        for other, issue in found
+    )
+
+
 def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]:
     """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
     handling = set(catalog.handling_words)
@@ -131,6 +144,7 @@ def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]
         if (cue.label, cue.id) not in named and not dropped:
             named.add((cue.label, cue.id))
             found.append((span, cue.id))
+    found = [(span, value) for span, value in found if not issue_subject(span, value, found, catalog)]
     found.sort(key=lambda pair: pair[0].start)
     return [
         {

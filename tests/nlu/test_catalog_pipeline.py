@@ -92,6 +92,15 @@ def test_data_type_only_where_the_answer_names_its_data(found):
 def test_people_are_a_source_only_when_they_collect(found):
     assert found("field technicians enter the readings on a tablet", "data_source") == {"data_collectors"}
     assert not found("the annotators disagree a lot", "data_source")
+    assert found("we hired students to annotate the recordings", "data_source") == {"data_collectors"}
+
+
+def test_a_source_that_is_the_subject_of_its_own_issue_is_no_source(found):
+    text = "the students annotated the same sentences in different ways"
+    assert found(text) == {"inconsistent_annotations"} and not found(text, "data_source")
+    text = "merging the tables from the crm and the billing system is painful"
+    assert found(text) == {"data_integration"} and not found(text, "data_source")
+    assert found("our billing system exports the data every night", "data_source") == {"internal_system"}
 
 
 def test_cue_syntax():
