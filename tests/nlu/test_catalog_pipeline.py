@@ -15,7 +15,7 @@ from bot.catalog import load_catalog
 from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
 from bot.nlu.cues import compile_cue
 from bot.nlu.spacy_pipeline import build
-from bot.nlu.typos import one_slips
+from bot.nlu.typos import add_typo_lemmas, one_slips
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,8 @@ def found(tmp_path_factory):
         ("the data is, uh, messy", "low_data_quality"),
         ("overfiting is our main worry", "overfitting"),
         ("explainabilty matters to the clients", "explainability"),
+        ("concept drfit hit us hard", "drift"),  # five-letter words get one-slip variants too
+        ("the lables are wrong", "noisy_labels"),
     ],
 )
 def test_issue_named_or_described(found, text, issue):
@@ -116,3 +118,9 @@ def test_cue_syntax():
 def test_one_slip_variants():
     assert {"mising", "misssing", "imssing"} <= one_slips("missing")
     assert "missing" not in one_slips("missing")
+
+
+def test_stop_words_keep_their_lemma():
+    nlp = build.__globals__["blank_pipeline"]()
+    add_typo_lemmas(nlp, {"three", "where", "hours"})
+    assert [t.lemma_ for t in nlp("there here ours thre")] == ["there", "here", "ours", "three"]
