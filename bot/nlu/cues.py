@@ -12,7 +12,8 @@ customers changed their habits"). A cue is a string of slots, matched left to ri
 Words are lemmatized with the pipeline's own lemmatizer, so "labels", "labelled" and
 "labelling" all match `label`. Gaps cross commas (spoken answers are full of "the data is,
 uh, is messy") but never a sentence end, keeping a cue inside one sentence, nor a negation
-("the data is not messy").
+("the data is not messy"). Fillers ("um", "uh") and the intensifiers "really", "very" are
+skipped without using up a gap ("the sample is, um, really very small").
 
 The matcher is plain Python indexed by each cue's first word: spaCy's Matcher needs one
 optional wildcard token per gap position, which made it the slowest step of a parse.
@@ -31,6 +32,8 @@ DEFAULT_GAP = 3
 NUM = "#num"
 SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\n"})
 NEGATIONS = frozenset({"not", "n't", "no", "never"})
+#: spoken fillers and intensifiers: skipped without using up a gap ("is, uh, really limited")
+FILLERS = frozenset({"um", "uh", "erm", "uhm", "hmm", "really", "very"})
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,16 @@ def _match(doc: Doc, slots: tuple[Slot, ...], k: int, pos: int, extra_gap: int =
     slot = slots[k]
     gap = slot.gap + extra_gap
     stops = SENTENCE_ENDS if slot.lemmas & NEGATIONS else SENTENCE_ENDS | NEGATIONS  # "don't, don't"
-    for skip in range(gap + 1):
-        at = pos + skip
-        if at >= len(doc) or (skip and doc[at - 1].lower_ in stops):
+    at, skipped = pos, 0
+    while at < len(doc) and skipped <= gap:
+        if at > pos and doc[at - 1].lower_ in stops:
             break
         if slot.matches(doc[at]):
             end = _match(doc, slots, k + 1, at + 1)
             if end is not None:
                 return end
+        skipped += doc[at].lower_ not in FILLERS
+        at += 1
     if slot.optional:
         return _match(doc, slots, k + 1, pos, gap)
     return None

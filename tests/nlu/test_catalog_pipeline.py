@@ -13,7 +13,7 @@ import pytest
 
 from bot.catalog import load_catalog
 from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
-from bot.nlu.cues import compile_cue
+from bot.nlu.cues import Cue, CueMatcher, compile_cue
 from bot.nlu.spacy_pipeline import build
 from bot.nlu.typos import add_typo_lemmas, one_slips
 
@@ -113,6 +113,13 @@ def test_cue_syntax():
     for bad in ("?maybe start", "ends ?maybe"):
         with pytest.raises(ValueError):
             compile_cue(nlp, bad, {})
+
+
+def test_fillers_do_not_use_up_a_gap():
+    nlp = build.__globals__["blank_pipeline"]()
+    cue = Cue(label="quality_issue", id="x", slots=compile_cue(nlp, "datum ...1 messy", {}))
+    assert CueMatcher([cue])(nlp("the data, um, really very messy"))
+    assert not CueMatcher([cue])(nlp("the data we get is messy"))
 
 
 def test_one_slip_variants():
