@@ -98,6 +98,16 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
                 errors[etype].append(
                     {"text": example.get("text")[:120], "gold": sorted(g), "found": sorted(q)}
                 )
+    intent_errors = [
+        {
+            "text": e.get("text")[:160],
+            "gold": g,
+            "found": p["intent"]["name"],
+            "confidence": round(p["intent"]["confidence"], 3),
+        }
+        for e, g, p in zip(examples, gold_intents, parsed, strict=True)
+        if g != p["intent"]["name"]
+    ]
     return {
         "examples": len(examples),
         "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
@@ -109,6 +119,8 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
             for t, c in counts.items()
         },
         "entity_errors": dict(errors),
+        # every misread intent, for looking at what kind of phrasing fails
+        "intent_errors": intent_errors,
     }
 
 
