@@ -86,6 +86,16 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
     texts = [e.get("text") for e in examples]
     gold = [e.get("entities") or [] for e in examples]
     f1_by_type, errors = entity_figures(gold, [p["entities"] for p in parsed], texts)
+    intent_errors = [
+        {
+            "text": e.get("text")[:160],
+            "gold": g,
+            "found": p["intent"]["name"],
+            "confidence": round(p["intent"]["confidence"], 3),
+        }
+        for e, g, p in zip(examples, gold_intents, parsed, strict=True)
+        if g != p["intent"]["name"]
+    ]
     return {
         "examples": len(examples),
         "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
@@ -93,6 +103,8 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
         "affirm_deny_confusion": round(confused / len(yes_no), 3) if yes_no else None,
         "entity_f1_by_value": f1_by_type,
         "entity_errors": errors,
+        # every misread intent, for looking at what kind of phrasing fails
+        "intent_errors": intent_errors,
     }
 
 
