@@ -1,9 +1,11 @@
 """`make eval`: how well the bot understands practitioners, in figures.
 
-1. The project's held-out test set (tests/nlu/test_nlu.yml, written apart from the
-   training data): intent macro-F1, affirm/deny confusion, and entity F1 by *canonical
-   value* (what the follow-up and the catalog use), per entity type.
-2. `rasa test nlu` on the same set, and 5-fold cross-validation on the training data
+1. Three test sets kept apart from the training data, each scored for intent macro-F1,
+   affirm/deny confusion, and entity F1 by *canonical value* (what the follow-up and the
+   catalog use), per entity type. The holdout set is the headline: it was written blind
+   and nothing has been tuned on it. The first set and the blind set were used for error
+   analysis, so their figures are optimistic.
+2. `rasa test nlu` on the holdout set, and 5-fold cross-validation on the training data
    (reports under var/eval/rasa/), unless --quick.
 3. The real-answer check on ../shared/data/coded-answers-dev.jsonl (researchers' coding;
    read at evaluation time only, never copied): issue recall, category hit, data-source
@@ -28,10 +30,20 @@ from pathlib import Path
 from bot.settings import MODEL_PATH, PROJECT_ROOT
 
 MODEL = MODEL_PATH
+TRAINING_DATA = PROJECT_ROOT / "data" / "nlu.yml"
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 #: written later, by someone who had not seen the catalog, the training data or the first
-#: test set, after the NLU had been tuned: the honest estimate of generalisation
+#: test set; the NLU was then tuned on its error kinds, so it is no longer unseen
 BLIND_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_blind.yml"
+#: written blind after all tuning and never used for error analysis: the honest estimate.
+#: Keep it that way — look at its errors only to report them, never to write cues or data.
+HOLDOUT_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout.yml"
+#: report key -> (file, how it was used); the first is the headline
+TEST_SETS = {
+    "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on: the headline"),
+    "blind_test_set": (BLIND_TEST_SET, "written blind, then used for error analysis"),
+    "test_set": (TEST_SET, "written apart from training, then used for error analysis"),
+}
 REAL_ANSWERS = PROJECT_ROOT.parent / "shared" / "data" / "coded-answers-dev.jsonl"
 OUT = PROJECT_ROOT / "var" / "eval"
 ENTITY_TYPES = ("quality_issue", "data_source", "data_type")
@@ -57,13 +69,35 @@ def f1(tp: int, fp: int, fn: int) -> float:
 
 
 def load_agent():
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent
 
+    # unconfigured, Rasa's structlog prints a debug line per parsed message: hundreds of
+    # lines of report noise, and time spent inside the parse-time measurement
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     return Agent.load(str(MODEL))
 
 
 async def parse_all(agent, texts: list[str]) -> list[dict]:
     return [await agent.parse_message(t) for t in texts]
+
+
+def intent_f1(gold: list[str], pred: list[str]) -> dict[str, float]:
+    per_intent = {}
+    for intent in sorted(set(gold)):
+        tp = sum(g == p == intent for g, p in zip(gold, pred, strict=True))
+        fp = sum(p == intent != g for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == intent != p for g, p in zip(gold, pred, strict=True))
+        per_intent[intent] = round(f1(tp, fp, fn), 3)
+    return per_intent
+
+
+def training_texts() -> set[str]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return {e.get("text").lower().strip() for e in load_data(str(TRAINING_DATA)).intent_examples}
 
 
 def test_set_figures(agent, path: Path = TEST_SET) -> dict:
@@ -74,12 +108,12 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
     parsed = asyncio.run(parse_all(agent, [e.get("text") for e in examples]))
     gold_intents = [e.get("intent") for e in examples]
     pred_intents = [p["intent"]["name"] for p in parsed]
-    per_intent = {}
-    for intent in sorted(set(gold_intents)):
-        tp = sum(g == p == intent for g, p in zip(gold_intents, pred_intents, strict=True))
-        fp = sum(p == intent != g for g, p in zip(gold_intents, pred_intents, strict=True))
-        fn = sum(g == intent != p for g, p in zip(gold_intents, pred_intents, strict=True))
-        per_intent[intent] = round(f1(tp, fp, fn), 3)
+    per_intent = intent_f1(gold_intents, pred_intents)
+    # short replies ("yes", "skip") are bound to repeat training texts; the F1 over the
+    # other examples says how far the intents generalise
+    trained = training_texts()
+    unseen = [i for i, e in enumerate(examples) if e.get("text").lower().strip() not in trained]
+    per_intent_unseen = intent_f1([gold_intents[i] for i in unseen], [pred_intents[i] for i in unseen])
     yes_no = [(g, p) for g, p in zip(gold_intents, pred_intents, strict=True) if g in ("affirm", "deny")]
     confused = sum((g, p) in (("affirm", "deny"), ("deny", "affirm")) for g, p in yes_no)
 
@@ -100,6 +134,8 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
         "examples": len(examples),
         "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
         "intent_f1": per_intent,
+        "examples_not_in_training": len(unseen),
+        "intent_macro_f1_not_in_training": round(statistics.mean(per_intent_unseen.values()), 3),
         "affirm_deny_confusion": round(confused / len(yes_no), 3) if yes_no else None,
         "entity_f1_by_value": f1_by_type,
         "entity_errors": errors,
@@ -199,16 +235,16 @@ def rasa_reports(quick: bool) -> dict:
     rasa = str(Path(sys.executable).parent / "rasa")
     out = OUT / "rasa"
     commands = {
-        "test_set": [
+        "holdout_test_set": [
             rasa,
             "test",
             "nlu",
             "--model",
             str(MODEL),
             "--nlu",
-            str(TEST_SET),
+            str(HOLDOUT_TEST_SET),
             "--out",
-            str(out / "test_set"),
+            str(out / "holdout_test_set"),
         ]
     }
     if not quick:
@@ -239,26 +275,24 @@ def rasa_reports(quick: bool) -> dict:
 
 
 def markdown(report: dict) -> str:
-    t, r = report["test_set"], report["real_answers"]
-    lines = [
-        "# NLU evaluation",
-        "",
-        f"Test set ({t['examples']} examples, tests/nlu/test_nlu.yml):",
-        f"- intent macro-F1: {t['intent_macro_f1']} (goal ≥ 0.95)",
-        f"- affirm↔deny confusion: {t['affirm_deny_confusion']} (goal < 0.02)",
-    ]
-    for etype, value in t["entity_f1_by_value"].items():
-        goal = "0.90"
-        lines.append(f"- {etype} F1 by canonical value: {value} (goal ≥ {goal})")
-    if "blind_test_set" in report:
-        b = report["blind_test_set"]
+    r = report["real_answers"]
+    lines = ["# NLU evaluation"]
+    for key, (path, how) in TEST_SETS.items():
+        if key not in report:
+            continue
+        t, headline = report[key], key == next(iter(TEST_SETS))
+        goal = (lambda g: f" (goal {g})") if headline else (lambda g: "")
         lines += [
             "",
-            f"Blind test set ({b['examples']} examples, tests/nlu/test_nlu_blind.yml, written after tuning):",
-            f"- intent macro-F1: {b['intent_macro_f1']}; affirm↔deny: {b['affirm_deny_confusion']}",
+            f"{'**' if headline else ''}{path.name}{'**' if headline else ''} "
+            f"({t['examples']} examples; {how}):",
+            f"- intent macro-F1: {t['intent_macro_f1']}{goal('≥ 0.95')}; on the "
+            f"{t['examples_not_in_training']} texts not also in the training data: "
+            f"{t['intent_macro_f1_not_in_training']}",
+            f"- affirm↔deny confusion: {t['affirm_deny_confusion']}{goal('< 0.02')}",
         ]
-        for etype, value in b["entity_f1_by_value"].items():
-            lines.append(f"- {etype} F1 by canonical value: {value}")
+        for etype, value in t["entity_f1_by_value"].items():
+            lines.append(f"- {etype} F1 by canonical value: {value}{goal('≥ 0.90')}")
     lines += ["", "Real answers (../shared/data, dev split):"]
     if "skipped" in r:
         lines.append(f"- skipped: {r['skipped']}")
@@ -283,8 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     agent = load_agent()
     report = {
-        "test_set": test_set_figures(agent),
-        **({"blind_test_set": test_set_figures(agent, BLIND_TEST_SET)} if BLIND_TEST_SET.exists() else {}),
+        **{key: test_set_figures(agent, path) for key, (path, _) in TEST_SETS.items() if path.exists()},
         "real_answers": real_answer_figures(agent),
         "parse_ms_150_words": parse_time_ms(agent),
     }
