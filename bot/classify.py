@@ -43,11 +43,14 @@ SHORT_REPLY_WORDS = 2
 def yes_no(intent: str | None, text: str) -> str | None:
     """ "yes"/"no" for a yes/no question; a free-text "yes, we monitor weekly" counts as yes.
 
-    A reply of one or two words counts only if it says yes or no in words (or is a button
-    payload such as "/affirm"); otherwise it is unclear and the question is asked again."""
+    A reply of one or two words, or one without a Latin letter (the bot understands
+    English only: "مرحبا بالعالم" once read as a yes), counts only if it says yes or no in
+    words or emoji (or is a button payload such as "/affirm"); otherwise it is unclear and
+    the question is asked again."""
     text = text or ""
     short = len(re.findall(r"\w+", text)) <= SHORT_REPLY_WORDS
-    if intent in ("affirm", "deny") and short and not text.lstrip().startswith("/"):
+    unreadable = not re.search(r"[A-Za-z]", text)
+    if intent in ("affirm", "deny") and (short or unreadable) and not text.lstrip().startswith("/"):
         if not _YES_NO_CUE.search(text):
             intent = None
     if intent == "affirm":

@@ -21,6 +21,8 @@ from bot import classify
         ("affirm", "/affirm", "yes"),  # a button
         ("deny", "nope", "no"),
         ("affirm", "👍", "yes"),
+        ("affirm", "😀🙈🔥 مرحبا بالعالم שלום 🤖", None),  # no English word: NLU cannot know
+        ("deny", "👎 نعم لا", "no"),
         ("affirm", "we check dashboards weekly", "yes"),
         (None, "", None),
     ],
