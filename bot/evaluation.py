@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import statistics
 import subprocess
@@ -94,10 +95,12 @@ def intent_f1(gold: list[str], pred: list[str]) -> dict[str, float]:
     return per_intent
 
 
-def training_texts() -> set[str]:
+@functools.cache
+def training_texts() -> frozenset[str]:
+    """The training texts, lowercased, read once for all test sets."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return {e.get("text").lower().strip() for e in load_data(str(TRAINING_DATA)).intent_examples}
+    return frozenset(e.get("text").lower().strip() for e in load_data(str(TRAINING_DATA)).intent_examples)
 
 
 def test_set_figures(agent, path: Path = TEST_SET) -> dict:
