@@ -106,31 +106,30 @@ def training_texts() -> frozenset[str]:
 def test_set_figures(agent, path: Path = TEST_SET) -> dict:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(path))
-    examples = data.intent_examples
-    parsed = asyncio.run(parse_all(agent, [e.get("text") for e in examples]))
+    examples = load_data(str(path)).intent_examples
+    texts = [e.get("text") for e in examples]
+    parsed = asyncio.run(parse_all(agent, texts))
     gold_intents = [e.get("intent") for e in examples]
     pred_intents = [p["intent"]["name"] for p in parsed]
     per_intent = intent_f1(gold_intents, pred_intents)
     # short replies ("yes", "skip") are bound to repeat training texts; the F1 over the
     # other examples says how far the intents generalise
     trained = training_texts()
-    unseen = [i for i, e in enumerate(examples) if e.get("text").lower().strip() not in trained]
+    unseen = [i for i, text in enumerate(texts) if text.lower().strip() not in trained]
     per_intent_unseen = intent_f1([gold_intents[i] for i in unseen], [pred_intents[i] for i in unseen])
     yes_no = [(g, p) for g, p in zip(gold_intents, pred_intents, strict=True) if g in ("affirm", "deny")]
     confused = sum((g, p) in (("affirm", "deny"), ("deny", "affirm")) for g, p in yes_no)
 
-    texts = [e.get("text") for e in examples]
     gold = [e.get("entities") or [] for e in examples]
     f1_by_type, errors = entity_figures(gold, [p["entities"] for p in parsed], texts)
     intent_errors = [
         {
-            "text": e.get("text")[:160],
+            "text": text[:160],
             "gold": g,
             "found": p["intent"]["name"],
             "confidence": round(p["intent"]["confidence"], 3),
         }
-        for e, g, p in zip(examples, gold_intents, parsed, strict=True)
+        for text, g, p in zip(texts, gold_intents, parsed, strict=True)
         if g != p["intent"]["name"]
     ]
     return {
@@ -284,7 +283,10 @@ def markdown(report: dict) -> str:
         if key not in report:
             continue
         t, headline = report[key], key == next(iter(TEST_SETS))
-        goal = (lambda g: f" (goal {g})") if headline else (lambda g: "")
+
+        def goal(g: str, headline: bool = headline) -> str:
+            return f" (goal {g})" if headline else ""
+
         lines += [
             "",
             f"{'**' if headline else ''}{path.name}{'**' if headline else ''} "
