@@ -33,8 +33,10 @@ $(SPACY): $(STAMP) bot/catalog.yml bot/catalog.py bot/nlu/spacy_pipeline.py bot/
 
 spacy: $(SPACY)  ## build the spaCy pipeline from the catalog
 
-$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py
-	$(RASA) train --fixed-model-name interview --out models
+# --force: Rasa's training cache keys on config and data, not on our components' code or
+# the spaCy pipeline they read, so a cached step could outlive the change that made make retrain
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py bot/nlu/issue_detector.py bot/nlu/intent_diet.py
+	$(RASA) train --force --fixed-model-name interview --out models
 	touch $@
 
 train: $(MODEL)  ## train the Rasa model when it is missing or older than its inputs

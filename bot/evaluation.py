@@ -31,17 +31,25 @@ from pathlib import Path
 from bot.settings import MODEL_PATH, PROJECT_ROOT
 
 MODEL = MODEL_PATH
-TRAINING_DATA = PROJECT_ROOT / "data" / "nlu.yml"
+TRAINING_DATA = PROJECT_ROOT / "data"  # every NLU file in it (nlu.yml, nlu_issues_*.yml)
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 #: written later, by someone who had not seen the catalog, the training data or the first
 #: test set; the NLU was then tuned on its error kinds, so it is no longer unseen
 BLIND_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_blind.yml"
-#: written blind after all tuning and never used for error analysis: the honest estimate.
-#: Keep it that way — look at its errors only to report them, never to write cues or data.
+#: written blind after the catalog tuning and never used for error analysis. Its figures
+#: were seen once (session 4, catalog only) before the learned detector was built.
 HOLDOUT_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout.yml"
+#: written blind on 2026-11-27, before the learned detector and its training data existed,
+#: by someone who read neither the data, the catalog patterns nor the other test sets: the
+#: honest estimate. Look at its errors only to report them, never to write cues or data.
+HOLDOUT2_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout2.yml"
+#: written to choose the learned detector's settings (bot/nlu/detector_check.py)
+DEV_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_dev.yml"
 #: report key -> (file, how it was used); the first is the headline
 TEST_SETS = {
-    "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout2_test_set": (HOLDOUT2_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on, figures seen once before"),
+    "dev_test_set": (DEV_TEST_SET, "written apart, used to choose the learned detector's settings"),
     "blind_test_set": (BLIND_TEST_SET, "written blind, then used for error analysis"),
     "test_set": (TEST_SET, "written apart from training, then used for error analysis"),
 }
@@ -100,7 +108,8 @@ def training_texts() -> frozenset[str]:
     """The training texts, lowercased, read once for all test sets."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return frozenset(e.get("text").lower().strip() for e in load_data(str(TRAINING_DATA)).intent_examples)
+    files = sorted(TRAINING_DATA.glob("nlu*.yml"))
+    return frozenset(e.get("text").lower().strip() for f in files for e in load_data(str(f)).intent_examples)
 
 
 def test_set_figures(agent, path: Path = TEST_SET) -> dict:
@@ -237,16 +246,16 @@ def rasa_reports(quick: bool) -> dict:
     rasa = str(Path(sys.executable).parent / "rasa")
     out = OUT / "rasa"
     commands = {
-        "holdout_test_set": [
+        "holdout2_test_set": [
             rasa,
             "test",
             "nlu",
             "--model",
             str(MODEL),
             "--nlu",
-            str(HOLDOUT_TEST_SET),
+            str(HOLDOUT2_TEST_SET),
             "--out",
-            str(out / "holdout_test_set"),
+            str(out / "holdout2_test_set"),
         ]
     }
     if not quick:
@@ -255,7 +264,7 @@ def rasa_reports(quick: bool) -> dict:
             "test",
             "nlu",
             "--nlu",
-            "data/nlu.yml",
+            "data",
             "--config",
             "config.yml",
             "--cross-validation",

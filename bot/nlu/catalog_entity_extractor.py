@@ -29,6 +29,9 @@ from spacy.tokens import Doc, Span
 from bot.catalog import Catalog, load_catalog
 from bot.nlu.cues import Cue, CueMatcher, compile_cue
 
+# message attribute: entity types of catalog mentions dropped (negated, handled, in passing)
+HELD_BACK = "catalog_held_back"
+
 NEGATIONS = {"no", "not", "n't", "never", "without", "nor", "hardly"}
 NEGATED_HAVING = {
     "have",
@@ -127,24 +130,35 @@ def issue_subject(span: Span, value: str, found: list[tuple[Span, str]], catalog
     )
 
 
-def catalog_entities(doc: Doc, catalog: Catalog, cues: CueMatcher) -> list[dict]:
-    """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed."""
+def catalog_entities(
+    doc: Doc, catalog: Catalog, cues: CueMatcher, held_back: set[str] | None = None
+) -> list[dict]:
+    """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed.
+    The types of mentions dropped as negated, handled or in passing go to `held_back`, so
+    that the learned detector (issue_detector.py) does not bring them back."""
     handling = set(catalog.handling_words)
+    held_back = set() if held_back is None else held_back
     found = []
     for ent in doc.ents:
         if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
+            held_back.add(ent.label_)
             continue
         if ent.label_ == "quality_issue" and (negated(ent) or handled(ent, handling)):
+            held_back.add(ent.label_)
             continue
         found.append((ent, ent.ent_id_ or ent.text))
     named = {(ent.label_, value) for ent, value in found}
     for cue, start, end in cues(doc):
         span = Span(doc, start, end, label=cue.label)
         dropped = cue.label == "quality_issue" and (negated(span) or handled(span, handling))
+        if dropped:
+            held_back.add(cue.label)
         if (cue.label, cue.id) not in named and not dropped:
             named.add((cue.label, cue.id))
             found.append((span, cue.id))
-    found = [(span, value) for span, value in found if not issue_subject(span, value, found, catalog)]
+    subjects = [(span, value) for span, value in found if issue_subject(span, value, found, catalog)]
+    held_back.update(span.label_ for span, _ in subjects)
+    found = [pair for pair in found if pair not in subjects]
     found.sort(key=lambda pair: pair[0].start)
     return [
         {
@@ -173,9 +187,11 @@ class CatalogEntityExtractor(SpacyEntityExtractor):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or len(doc.text) != len(text):
                 doc = model.model(lower_keeping_offsets(text))
+            held_back: set[str] = set()
             extracted = self.filter_irrelevant_entities(
-                self.add_extractor_name(catalog_entities(doc, catalog, self._cues)),
+                self.add_extractor_name(catalog_entities(doc, catalog, self._cues, held_back)),
                 self._config["dimensions"],
             )
+            message.set(HELD_BACK, sorted(held_back))
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages

@@ -1,0 +1,315 @@
+"""A learned detector for issues (and sources) that an answer describes in words the
+catalog has no pattern for.
+
+The catalog (catalog_entity_extractor.py) is precise, but tuned cues only buy the
+phrasings they were written for. This component learns, from the annotated training
+examples, which catalog ids an answer is about: one logistic regression per id over word
+and character n-grams of the answer's lemmas (the catalog's labels, definitions and
+synonyms are extra positives). It adds what the catalog missed, and holds its tongue:
+
+- only for the intents in `intents` (an answer, not a greeting or a digression);
+- not for an entity type the catalog held back as negated, handled or in passing (see
+  HELD_BACK);
+- only ids whose probability reaches `threshold`, or the stricter `threshold_beside_catalog`
+  where the catalog already found an id of that type (a second issue in the answer is
+  rarer than a paraphrase), at most `max_per_type` of them.
+
+Its entities span the whole answer (the issue is in the answer as a whole, not in a few
+words) and carry the probability as `confidence`.
+
+Training reads every example: an example of an intent in `intents` with no annotation of a
+type is a negative for that type, and every other intent is a negative for all. The answer
+is vectorised once for all types, and each type's regressions are one weight matrix, so a
+parse costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.special import expit
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import MultiLabelBinarizer
+from spacy.tokens import Doc
+
+from bot.catalog import Catalog, load_catalog
+from bot.nlu.catalog_entity_extractor import HELD_BACK, lower_keeping_offsets
+
+logger = logging.getLogger(__name__)
+
+# skops loads only types it trusts; the TF-IDF weights need this one more (see `load`)
+TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
+MODEL_FILE = "issue_detector.skops"
+
+
+def lemma_text(message: Message) -> str:
+    """The answer as lowercase lemmas (SpacyNLP's doc), punctuation dropped: "labels were
+    wrong" and "the label is wrong" share their features."""
+    doc = message.get(SPACY_DOCS[TEXT])
+    return (message.get(TEXT) or "").lower() if doc is None else doc_lemmas(doc)
+
+
+def doc_lemmas(doc: Doc) -> str:
+    return " ".join(t.lemma_.lower() or t.lower_ for t in doc if not (t.is_punct or t.is_space))
+
+
+def features() -> FeatureUnion:
+    """Word 1–2-grams and character 3–5-grams of the lemmas."""
+    return FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True)),
+        ]
+    )
+
+
+@dataclass
+class TypeWeights:
+    """One entity type's ids and their logistic regressions as one matrix."""
+
+    ids: list[str]
+    weights: np.ndarray  # ids × features
+    bias: np.ndarray  # ids
+
+
+@dataclass
+class DetectorModel:
+    features: FeatureUnion
+    types: dict[str, TypeWeights]
+
+    def probabilities(self, lemmas: str) -> dict[str, np.ndarray]:
+        x = self.features.transform([lemmas])
+        return {t: expit(x @ w.weights.T + w.bias).ravel() for t, w in self.types.items()}
+
+
+@dataclass
+class TrainingSet:
+    texts: list[str] = field(default_factory=list)
+    labels: dict[str, list[set[str]]] = field(default_factory=dict)
+
+
+def training_set(messages: Iterable[Message], types: list[str], intents: set[str]) -> TrainingSet:
+    data = TrainingSet(labels={t: [] for t in types})
+    for message in messages:
+        if not message.get(TEXT) or not message.get(INTENT):
+            continue
+        data.texts.append(lemma_text(message))
+        answer = message.get(INTENT) in intents
+        entities = message.get(ENTITIES) or [] if answer else []
+        for t in types:
+            data.labels[t].append({e["value"] for e in entities if e.get("entity") == t})
+    return data
+
+
+def catalog_examples(catalog: Catalog, types: list[str]) -> list[tuple[str, str, str]]:
+    """(type, id, text): each id's label, definition and synonyms, as extra positives that
+    give the models the catalog's own words."""
+    return [
+        (t, entry.id, text)
+        for t in types
+        for entry in catalog.entries.get(t, {}).values()
+        for text in (entry.label, entry.definition, *entry.synonyms)
+        if text
+    ]
+
+
+def train(texts: list[str], labels: dict[str, list[set[str]]], c: float) -> DetectorModel:
+    """Balanced class weights: an id has a few dozen positives among thousands of examples."""
+    union = features()
+    x = union.fit_transform(texts)
+    types = {}
+    for t, sets in labels.items():
+        binarizer = MultiLabelBinarizer()
+        y = binarizer.fit_transform(sets)
+        if y.shape[1] == 0:
+            continue
+        regressions = OneVsRestClassifier(
+            LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
+        ).fit(x, y)
+        types[t] = TypeWeights(
+            ids=list(binarizer.classes_),
+            weights=np.vstack([r.coef_ for r in regressions.estimators_]).astype(np.float32),
+            bias=np.hstack([r.intercept_ for r in regressions.estimators_]).astype(np.float32),
+        )
+    return DetectorModel(features=union, types=types)
+
+
+def predicted_ids(
+    probabilities: np.ndarray, ids: list[str], threshold: float, at_most: int
+) -> list[tuple[str, float]]:
+    order = np.argsort(-probabilities)[:at_most]
+    return [(ids[i], float(probabilities[i])) for i in order if probabilities[i] >= threshold]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    alone: float = 0.5  # where the catalog found nothing of the type
+    beside_catalog: float = 0.8  # next to an id the catalog found
+    at_most: int = 2  # ids per type
+
+
+def learned_entities(
+    model: DetectorModel, lemmas: str, found: list[dict], held_back: set[str], thresholds: Thresholds
+) -> list[dict]:
+    """(type, id, probability) dicts the model adds to the catalog's `found`."""
+    present: dict[str, set[str]] = {}
+    for e in found:
+        present.setdefault(e.get("entity"), set()).add(e.get("value"))
+    extra = []
+    for t, probabilities in model.probabilities(lemmas).items():
+        if t in held_back:
+            continue
+        threshold = thresholds.beside_catalog if present.get(t) else thresholds.alone
+        for value, p in predicted_ids(probabilities, model.types[t].ids, threshold, thresholds.at_most):
+            if value not in present.get(t, set()):
+                extra.append({"entity": t, "value": value, "confidence": round(p, 3)})
+    return extra
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True, model_from="SpacyNLP"
+)
+class IssueDetector(GraphComponent, EntityExtractorMixin):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "dimensions": ["quality_issue"],
+            "intents": ["inform"],
+            "threshold": 0.5,
+            "threshold_beside_catalog": 0.8,
+            "max_per_type": 2,
+            "C": 32.0,
+            "catalog_examples": True,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: DetectorModel | None = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IssueDetector:
+        return cls(config, model_storage, resource)
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["sklearn", "skops"]
+
+    def train(self, training_data: TrainingData, model: SpacyModel | None = None) -> Resource:
+        types = list(self._config["dimensions"])
+        data = training_set(training_data.intent_examples, types, set(self._config["intents"]))
+        if self._config["catalog_examples"] and model is not None:
+            for etype, value, text in catalog_examples(load_catalog(), types):
+                data.texts.append(doc_lemmas(model.model(lower_keeping_offsets(text))))
+                for t in types:
+                    data.labels[t].append({value} if t == etype else set())
+        self._model = train(data.texts, data.labels, float(self._config["C"]))
+        for t, w in self._model.types.items():
+            logger.info("IssueDetector: %s, %d ids from %d examples", t, len(w.ids), len(data.texts))
+        self.persist()
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message], model: SpacyModel | None = None) -> list[Message]:
+        for message in messages:
+            found = self.detect(message)
+            if found:
+                message.set(
+                    ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True
+                )
+        return messages
+
+    def detect(self, message: Message) -> list[dict]:
+        text = message.get(TEXT) or ""
+        intent = (message.get(INTENT) or {}).get("name")
+        if self._model is None or not text.strip() or intent not in self._config["intents"]:
+            return []
+        extra = learned_entities(
+            self._model,
+            lemma_text(message),
+            message.get(ENTITIES) or [],
+            set(message.get(HELD_BACK) or ()),
+            Thresholds(
+                self._config["threshold"],
+                self._config["threshold_beside_catalog"],
+                self._config["max_per_type"],
+            ),
+        )
+        return [{**e, "start": 0, "end": len(text)} for e in extra]
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        if self._model is None:
+            return
+        with self._model_storage.write_to(self._resource) as model_dir:
+            stored = {
+                "features": self._model.features,
+                "types": {
+                    t: {"ids": w.ids, "weights": w.weights, "bias": w.bias}
+                    for t, w in self._model.types.items()
+                },
+            }
+            sio.dump(stored, model_dir / MODEL_FILE)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> IssueDetector:
+        import skops.io as sio
+
+        model = None
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / MODEL_FILE
+                untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+                if untrusted:
+                    raise ValueError(f"{path.name} holds types we do not load: {sorted(untrusted)}")
+                stored = sio.load(path, trusted=TRUSTED_TYPES)
+                model = DetectorModel(
+                    features=stored["features"],
+                    types={
+                        t: TypeWeights(list(w["ids"]), w["weights"], w["bias"])
+                        for t, w in stored["types"].items()
+                    },
+                )
+        except (ValueError, FileNotFoundError) as error:
+            logger.warning("IssueDetector: no usable trained model (%s); it will detect nothing", error)
+        return cls(config, model_storage, resource, model)

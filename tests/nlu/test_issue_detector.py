@@ -1,0 +1,144 @@
+"""The learned issue detector as a Rasa component, on a small training set of our own:
+what it learns, where it must stay silent (other intents, catalog mentions held back or
+already found), and that it survives Rasa's model storage."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.catalog_entity_extractor import HELD_BACK
+from bot.nlu.issue_detector import IssueDetector, predicted_ids
+
+DRIFT = [
+    "customers behave differently since the pandemic and the scores slid",
+    "the behaviour of our users changed and the forecasts went off",
+    "shoppers changed their habits so the old model got worse",
+    "after the price change people behave differently and accuracy sank",
+    "user behaviour shifted over the year and the predictions degraded",
+    "the customers are not the same as last year, the model got worse",
+]
+LABELS = [
+    "the annotators got lots of the tags wrong",
+    "many tags from the annotators are wrong",
+    "the tags were wrong in a third of the images",
+    "wrong tags everywhere from the outsourced annotators",
+    "our tags are often wrong",
+    "half the tags turned out wrong after review",
+]
+OTHER = [
+    "I am a data scientist at a bank",
+    "we use gradient boosting",
+    "mostly tabular data from our warehouse",
+    "the model runs in a batch job every night",
+    "i work in retail forecasting",
+    "we deploy on kubernetes",
+]
+
+
+def issue(text: str, value: str) -> dict:
+    return {"entity": "quality_issue", "value": value, "start": 0, "end": len(text)}
+
+
+def training_data() -> TrainingData:
+    examples = [Message(data={TEXT: t, INTENT: "inform", ENTITIES: [issue(t, "drift")]}) for t in DRIFT]
+    examples += [
+        Message(data={TEXT: t, INTENT: "inform", ENTITIES: [issue(t, "noisy_labels")]}) for t in LABELS
+    ]
+    examples += [Message(data={TEXT: t, INTENT: "inform"}) for t in OTHER]
+    examples += [Message(data={TEXT: t, INTENT: "greet"}) for t in ["hi", "hello there", "good morning"]]
+    return TrainingData(training_examples=examples)
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+@pytest.fixture
+def context():
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+@pytest.fixture
+def trained(storage, context):
+    config = {**IssueDetector.get_default_config(), "threshold": 0.5, "catalog_examples": False}
+    resource = Resource("issue_detector")
+    detector = IssueDetector.create(config, storage, resource, context)
+    detector.train(training_data())
+    return IssueDetector.load(config, storage, resource, context)
+
+
+def message(text: str, intent: str = "inform", **data) -> Message:
+    return Message(data={TEXT: text, INTENT: {"name": intent, "confidence": 0.9}, **data})
+
+
+def values(m: Message) -> set[str]:
+    return {e["value"] for e in m.get(ENTITIES, []) if e["entity"] == "quality_issue"}
+
+
+def test_learns_described_issues_after_a_round_trip_through_model_storage(trained):
+    drift, labels, plain = (
+        message("the customers behave differently now and the forecasts got worse"),
+        message("the annotators tagged many images wrong"),
+        message("we use gradient boosting on tabular data"),
+    )
+    trained.process([drift, labels, plain])
+    assert values(drift) == {"drift"}
+    assert values(labels) == {"noisy_labels"}
+    assert values(plain) == set()
+    entity = drift.get(ENTITIES)[0]
+    assert entity["extractor"] == "IssueDetector"
+    assert entity["start"] == 0 and entity["end"] == len(drift.get(TEXT))
+    assert 0.5 <= entity["confidence"] <= 1
+
+
+def test_silent_for_other_intents_empty_text_and_held_back_mentions(trained):
+    text = "the customers behave differently now and the forecasts got worse"
+    greeting = message(text, intent="greet")
+    held = message(text, **{HELD_BACK: ["quality_issue"]})
+    empty = message("   ")
+    trained.process([greeting, held, empty])
+    assert [m.get(ENTITIES, []) for m in (greeting, held, empty)] == [[], [], []]
+
+
+def test_beside_a_catalog_find_only_a_confident_id_is_added(trained, storage, context):
+    text = "the customers behave differently now and the forecasts got worse"
+    catalog_found = [{"entity": "quality_issue", "value": "class_imbalance", "extractor": "Catalog"}]
+    alone = message(text)
+    trained.process([alone])
+    confidence = alone.get(ENTITIES)[0]["confidence"]
+
+    def beside(threshold: float) -> set[str]:
+        config = {**IssueDetector.get_default_config(), "threshold_beside_catalog": threshold}
+        detector = IssueDetector.load(config, storage, Resource("issue_detector"), context)
+        m = message(text, **{ENTITIES: list(catalog_found)})
+        detector.process([m])
+        return values(m)
+
+    assert beside(confidence - 0.01) == {"class_imbalance", "drift"}
+    assert beside(confidence + 0.01) == {"class_imbalance"}
+
+
+def test_untrained_detector_detects_nothing(storage, context):
+    detector = IssueDetector.load(
+        IssueDetector.get_default_config(), storage, Resource("never_trained"), context
+    )
+    m = message("the customers behave differently now")
+    detector.process([m])
+    assert m.get(ENTITIES, []) == []
+
+
+def test_predicted_ids_keeps_the_most_probable_above_the_threshold():
+    import numpy as np
+
+    assert predicted_ids(np.array([0.2, 0.9, 0.6, 0.7]), ["a", "b", "c", "d"], 0.5, 2) == [
+        ("b", 0.9),
+        ("d", 0.7),
+    ]
+    assert predicted_ids(np.array([0.2, 0.4]), ["a", "b"], 0.5, 2) == []
