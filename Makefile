@@ -35,7 +35,7 @@ spacy: $(SPACY)  ## build the spaCy pipeline from the catalog
 
 # --force: Rasa's training cache keys on config and data, not on our components' code or
 # the spaCy pipeline they read, so a cached step could outlive the change that made make retrain
-$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py bot/nlu/issue_detector.py bot/nlu/intent_diet.py
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py bot/nlu/issue_detector.py bot/nlu/intent_only.py
 	$(RASA) train --force --fixed-model-name interview --out models
 	touch $@
 

@@ -5,8 +5,8 @@ never from DIET, so tuning bot/catalog.yml needs no Rasa model: this builds the 
 a temporary folder and scores, with bot/evaluation.py's own rules,
 
 - each Rasa NLU test file (default: the test set and the blind test set): entity F1 by
-  canonical value per type, then every error (text, gold, found). The holdout set is left
-  out of the default on purpose: reading its errors would spend it (see bot/evaluation.py);
+  canonical value per type, then every error (text, gold, found). The holdout sets are left
+  out of the default on purpose: reading their errors would spend them (see bot/evaluation.py);
 - the coded real answers, when ../shared/data has them: issue recall, category hit,
   data-source accuracy and the share of uncoded answers that would trigger a follow-up.
 """

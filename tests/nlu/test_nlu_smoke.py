@@ -79,6 +79,14 @@ def test_catalog_entities(parse, text, entity, value):
         "pytorch and scikit-learn",
         "we impute the missing values with the median",
         "we never had any fairness issues",
+        "nothing special to add there",
+        "nothing else, I think that covers it",
+        "we monitor the accuracy on a dashboard",
+        "we oversample the minority class",
+        "we use shap to explain the predictions to the business",
+        "a second annotator reviews every batch of labels",
+        "we version everything with dvc and mlflow",
+        "we check for drift every week with a statistical test",
     ],
 )
 def test_no_followup_for_neutral_messages(parse, text):

@@ -1,4 +1,4 @@
-"""IntentDIET trains on everything but the examples marked detector_only."""
+"""The intent components train on everything but the examples marked detector_only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu.intent_diet import detector_only, without_detector_only
+from bot.nlu.intent_only import detector_only, without_detector_only
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -1,19 +1,25 @@
-"""Rasa's DIETClassifier, trained without the examples written only for the issue detector.
+"""Rasa's intent components, trained without the examples written only for the issue detector.
 
 `data/nlu_issues_*.yml` hold about 900 long annotated answers that teach IssueDetector which
 issue an answer describes. They are all `inform`, which DIET already knows well from
-`data/nlu.yml`, and they would double DIET's training time (about 3 → 5 minutes). Their
-intent blocks carry `metadata: {detector_only: true}`; this subclass leaves them out of
-its own training and nothing else (the featurizers and IssueDetector still read them).
+`data/nlu.yml`; letting them in would double DIET's training time (about 3 → 5 minutes)
+and, through the featurizers' vocabularies, change what DIET learns from everything else
+(short replies such as "we have a weekly review" drifted to other intents). Their intent
+blocks carry `metadata: {detector_only: true}`; these subclasses leave them out of their
+own training and nothing else: they still featurize every message, and IssueDetector,
+which learns its own features, reads them all.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -35,11 +41,29 @@ def without_detector_only(training_data: TrainingData) -> TrainingData:
     )
 
 
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class IntentCountVectors(CountVectorsFeaturizer):
+    """CountVectorsFeaturizer whose vocabulary comes from the intent examples only."""
+
+    def train(self, training_data: TrainingData, model: Any = None) -> Resource:
+        return super().train(without_detector_only(training_data), model)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class IntentLexicalSyntactic(LexicalSyntacticFeaturizer):
+    """LexicalSyntacticFeaturizer whose feature vocabulary comes from the intent examples only."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        return super().train(without_detector_only(training_data))
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=True,
 )
 class IntentDIET(DIETClassifier):
+    """DIETClassifier trained on the intent examples only."""
+
     def train(self, training_data: TrainingData) -> Resource:
         kept = without_detector_only(training_data)
         logger.info(
