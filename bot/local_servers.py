@@ -113,9 +113,7 @@ def start_servers(
         **(env_extra or {}),
     }
     commands = {
-        "actions": [
-            str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)
-        ],
+        "actions": [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
         "rasa": [
             sys.executable,
             "-m",

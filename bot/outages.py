@@ -38,8 +38,7 @@ APOLOGY = (
 )
 MARK = "action_server_unavailable"
 DATABASE_APOLOGY = (
-    "Sorry, I have a technical problem and couldn't save your last message. Please send it "
-    "again in a minute."
+    "Sorry, I have a technical problem and couldn't save your last message. Please send it again in a minute."
 )
 
 

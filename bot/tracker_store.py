@@ -157,9 +157,7 @@ class InterviewTrackerStore(SQLTrackerStore):
             rows = [self._row(sender_id, event) for event in new]
             session.add_all(rows)
             session.flush()
-            projection.apply_events(
-                session, sender_id, [(row.id, json.loads(row.data)) for row in rows]
-            )
+            projection.apply_events(session, sender_id, [(row.id, json.loads(row.data)) for row in rows])
             if self.window_max and len(events) - prefix_len > self.window_max:
                 self._move_window(session, sender_id, events, prefix_len, stored + [r.id for r in rows])
             session.commit()

@@ -13,9 +13,12 @@ ORIGINAL = RemoteAction._validate_action_result
 ACTION = RemoteAction("validate_interview_form", None)
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "answer", "value": "x", "timestamp": None}], "responses": [
-        {"text": "Question?", "question_id": "background.position", "buttons": [], "custom": {}}
-    ]},
+    {
+        "events": [{"event": "slot", "name": "answer", "value": "x", "timestamp": None}],
+        "responses": [
+            {"text": "Question?", "question_id": "background.position", "buttons": [], "custom": {}}
+        ],
+    },
 ]
 INVALID = [
     {"events": [{"event": "slot", "name": 3}], "responses": []},

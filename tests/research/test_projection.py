@@ -244,6 +244,9 @@ def test_a_button_click_is_stored_as_the_buttons_title(engine, session):
     for row in c.events:  # one event at a time: the buttons survive between calls
         apply_events(session, "bea", [row])
         session.commit()
-    said = [t.text for t in session.execute(sa.select(Turn).order_by(Turn.position)).scalars()
-            if t.speaker == "participant"]
+    said = [
+        t.text
+        for t in session.execute(sa.select(Turn).order_by(Turn.position)).scalars()
+        if t.speaker == "participant"
+    ]
     assert said[-2:] == ["Yes", "/deny"]
