@@ -21,7 +21,14 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.catalog import load_catalog
 from bot.evaluation import entity_figures
 from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
-from bot.nlu.issue_detector import Thresholds, catalog_examples, doc_lemmas, learned_entities, train
+from bot.nlu.issue_detector import (
+    Thresholds,
+    add_catalog_examples,
+    doc_lemmas,
+    learned_entities,
+    train,
+    training_set,
+)
 from bot.nlu.spacy_pipeline import build
 
 DEV_SET = Path("tests/nlu/test_nlu_dev.yml")
@@ -50,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     lemmas = lambda text: doc_lemmas(nlp(lower_keeping_offsets(text)))  # noqa: E731
 
     train_examples = examples(args.train or sorted(Path("data").glob("nlu*.yml")))
-    texts = [lemmas(m.get("text")) for m in train_examples]
-    extra = catalog_examples(catalog, TYPES) if args.catalog_examples else []
-    texts += [lemmas(text) for _, _, text in extra]
+    data = training_set(train_examples, TYPES, {"inform"}, lambda m: lemmas(m.get("text")))
+    if args.catalog_examples:
+        add_catalog_examples(data, catalog, TYPES, lemmas)
     for path in args.files:
         dev = examples([path])
         gold = [m.get("entities") or [] for m in dev]
@@ -67,17 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {path} ({len(dev)}): catalog alone {base}")
         dev_lemmas = [lemmas(t) for t in dev_texts]
         for c in [float(x) for x in args.c.split(",")]:
-            labels = {
-                t: [
-                    {e["value"] for e in m.get("entities") or [] if e["entity"] == t}
-                    if m.get("intent") == "inform"
-                    else set()
-                    for m in train_examples
-                ]
-                + [{value} if t == etype else set() for etype, value, _ in extra]
-                for t in TYPES
-            }
-            model = train(texts, labels, c)
+            model = train(data.texts, data.labels, c)
             for beside in [float(x) for x in args.beside.split(",")]:
                 for threshold in [float(x) for x in args.thresholds.split(",")]:
                     limits = Thresholds(threshold, beside, 2)

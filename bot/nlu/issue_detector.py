@@ -26,7 +26,7 @@ parse costs a few milliseconds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,12 +105,17 @@ class TrainingSet:
     labels: dict[str, list[set[str]]] = field(default_factory=dict)
 
 
-def training_set(messages: Iterable[Message], types: list[str], intents: set[str]) -> TrainingSet:
+def training_set(
+    messages: Iterable[Message],
+    types: list[str],
+    intents: set[str],
+    lemmatize: Callable[[Message], str] = lemma_text,
+) -> TrainingSet:
     data = TrainingSet(labels={t: [] for t in types})
     for message in messages:
         if not message.get(TEXT) or not message.get(INTENT):
             continue
-        data.texts.append(lemma_text(message))
+        data.texts.append(lemmatize(message))
         answer = message.get(INTENT) in intents
         entities = message.get(ENTITIES) or [] if answer else []
         for t in types:
@@ -128,6 +133,15 @@ def catalog_examples(catalog: Catalog, types: list[str]) -> list[tuple[str, str,
         for text in (entry.label, entry.definition, *entry.synonyms)
         if text
     ]
+
+
+def add_catalog_examples(
+    data: TrainingSet, catalog: Catalog, types: list[str], lemmatize: Callable[[str], str]
+) -> None:
+    for etype, value, text in catalog_examples(catalog, types):
+        data.texts.append(lemmatize(text))
+        for t in types:
+            data.labels[t].append({value} if t == etype else set())
 
 
 def train(texts: list[str], labels: dict[str, list[set[str]]], c: float) -> DetectorModel:
@@ -229,10 +243,9 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
         types = list(self._config["dimensions"])
         data = training_set(training_data.intent_examples, types, set(self._config["intents"]))
         if self._config["catalog_examples"] and model is not None:
-            for etype, value, text in catalog_examples(load_catalog(), types):
-                data.texts.append(doc_lemmas(model.model(lower_keeping_offsets(text))))
-                for t in types:
-                    data.labels[t].append({value} if t == etype else set())
+            add_catalog_examples(
+                data, load_catalog(), types, lambda text: doc_lemmas(model.model(lower_keeping_offsets(text)))
+            )
         self._model = train(data.texts, data.labels, float(self._config["C"]))
         for t, w in self._model.types.items():
             logger.info("IssueDetector: %s, %d ids from %d examples", t, len(w.ids), len(data.texts))
