@@ -14,7 +14,7 @@ import pytest
 from bot.catalog import load_catalog
 from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
 from bot.nlu.cues import Cue, CueMatcher, compile_cue
-from bot.nlu.spacy_pipeline import build
+from bot.nlu.spacy_pipeline import blank_pipeline, build, catalog_patterns, first_token_expanded
 from bot.nlu.typos import add_typo_lemmas, one_slips
 
 
@@ -131,3 +131,41 @@ def test_stop_words_keep_their_lemma():
     nlp = build.__globals__["blank_pipeline"]()
     add_typo_lemmas(nlp, {"three", "where", "hours"})
     assert [t.lemma_ for t in nlp("there here ours thre")] == ["there", "here", "ours", "three"]
+
+
+def test_first_token_sets_become_one_pattern_per_word():
+    rest = [{"LEMMA": "be"}, {"LOWER": "missing"}]
+    assert first_token_expanded([{"LEMMA": {"IN": ["value", "field", "value"]}}, *rest]) == [
+        [{"LEMMA": "value"}, *rest],
+        [{"LEMMA": "field"}, *rest],
+    ]
+    optional = [{"LOWER": {"IN": ["a", "the"]}, "OP": "?"}, *rest]
+    assert first_token_expanded(optional) == [optional]
+
+
+def test_expanded_patterns_match_what_the_catalog_patterns_match():
+    """The ruler built from the expanded patterns finds exactly what one built from the
+    catalog's own set patterns finds."""
+    catalog = load_catalog()
+    unexpanded = [
+        {"label": entity, "id": entry.id, "pattern": list(p)}
+        for entity, entries in catalog.entries.items()
+        for entry in entries.values()
+        for p in entry.patterns
+    ]
+    expanded = [p for p in catalog_patterns(catalog) if isinstance(p["pattern"], list)]
+    assert len(expanded) > len(unexpanded)
+    rulers = []
+    for patterns in (unexpanded, expanded):
+        nlp = blank_pipeline()
+        nlp.add_pipe("entity_ruler").add_patterns(patterns)
+        rulers.append(nlp)
+    texts = [
+        "the values are often missing and the data is really messy",
+        "we only have a few hundred images, and lots of empty fields",
+        "the dataset is very small, the fields were blank, the labels are wrong",
+    ]
+    for text in texts:
+        before, after = ([(e.start, e.end, e.ent_id_) for e in nlp(text).ents] for nlp in rulers)
+        assert before == after
+    assert any(rulers[0](t).ents for t in texts)
