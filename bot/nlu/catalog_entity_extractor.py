@@ -17,6 +17,8 @@ lemmatizer needs) instead of running the pipeline a second time.
 
 from __future__ import annotations
 
+import re
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -93,6 +95,8 @@ def negated(span: Span) -> bool:
     before = span.doc[max(0, span.start - 3) : span.start]
     if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't"}:
         return True
+    if denied_after(span):
+        return True
     negation_seen = False
     for token in before:
         if token.lower_ in CLAUSE_BREAKS:
@@ -102,6 +106,25 @@ def negated(span: Span) -> bool:
         elif negation_seen and token.lemma_ in NEGATED_HAVING:
             return True
     return False
+
+
+#: "… was never an issue", "… isn't really a big problem", "… has never been a concern"
+DENIED_AFTER = re.compile(
+    r"^(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
+    r"(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?(?:(?:a|an|any|much|of|big|real|major|huge|the)\s+)*"
+    r"(?:issue|problem|concern|thing|deal|worry|topic|challenge|pain)\b"
+)
+#: "scalability? not really", "drift - not really." (the answer ends there)
+NOT_REALLY_AFTER = re.compile(r"^(?:\?|,|-|:)\s+(?:not\s+really|nope|no)\s*(?:[.!,]|$)")
+
+
+def denied_after(span: Span) -> bool:
+    """The issue named, then denied: 'scalability was never an issue for us',
+    'privacy isn't really a concern', 'drift? not really'. Lemmas, so 'wasn't' and 'has
+    never been' read as 'be not' and 'have never be'."""
+    after = span.doc[span.end : span.end + 8]
+    lemmas = " ".join(t.lemma_.lower() if t.lemma_ else t.lower_ for t in after)
+    return bool(DENIED_AFTER.match(lemmas) or NOT_REALLY_AFTER.match(lemmas))
 
 
 def handled(span: Span, handling: set[str]) -> bool:

@@ -77,12 +77,22 @@ def test_issue_descriptions(found):
         "we don't need permission to query the warehouse",  # the mention right after not
         "we rename the columns when we load the data",
         "we run the training three times with different seeds and average",
+        "scalability was never an issue for us",  # the negation after the mention
+        "privacy isn't really a concern here",
+        "overfitting has never been a big problem",
+        "data drift? not really.",
         "what do you mean?",
         "hello there",
     ],
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
     assert not found(text)
+
+
+def test_an_issue_said_after_a_negation_is_still_an_issue(found):
+    assert found("explainability is not great") == {"explainability"}
+    assert found("scalability was an issue last year") == {"scalability"}
+    assert "missing_values" in found("missing values are not the main issue, drift is")
 
 
 def test_data_type_only_where_the_answer_names_its_data(found):
