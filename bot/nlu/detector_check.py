@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         "--catalog-examples", action="store_true", help="add the catalog's words as positives"
     )
     parser.add_argument("--train", nargs="*", type=Path, help="training files (default data/nlu*.yml)")
+    parser.add_argument("--types", default=",".join(TYPES), help="entity types the detector learns")
     args = parser.parse_args(argv)
+    types = args.types.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         nlp = build(Path(tmp) / "pipeline")
     catalog = load_catalog()
@@ -57,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     lemmas = lambda text: doc_lemmas(nlp(lower_keeping_offsets(text)))  # noqa: E731
 
     train_examples = examples(args.train or sorted(Path("data").glob("nlu*.yml")))
-    data = training_set(train_examples, TYPES, {"inform"}, lambda m: lemmas(m.get("text")))
+    data = training_set(train_examples, types, {"inform"}, lambda m: lemmas(m.get("text")))
     if args.catalog_examples:
-        add_catalog_examples(data, catalog, TYPES, lemmas)
+        add_catalog_examples(data, catalog, types, lemmas)
     for path in args.files:
         dev = examples([path])
         gold = [m.get("entities") or [] for m in dev]

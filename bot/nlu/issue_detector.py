@@ -12,7 +12,9 @@ synonyms are extra positives). It adds what the catalog missed, and holds its to
   HELD_BACK);
 - only ids whose probability reaches `threshold`, or the stricter `threshold_beside_catalog`
   where the catalog already found an id of that type (a second issue in the answer is
-  rarer than a paraphrase), at most `max_per_type` of them.
+  rarer than a paraphrase), at most `max_per_type` of them. Either may be one number or a
+  number per entity type: a source or a data type is usually said in plain words the
+  catalog knows, so the detector only adds one it is very sure of.
 
 Its entities span the whole answer (the issue is in the answer as a whole, not in a few
 words) and carry the probability as `confidence`.
@@ -177,9 +179,13 @@ def predicted_ids(
 
 @dataclass(frozen=True)
 class Thresholds:
-    alone: float = 0.5  # where the catalog found nothing of the type
-    beside_catalog: float = 0.8  # next to an id the catalog found
+    alone: float | dict[str, float] = 0.5  # where the catalog found nothing of the type
+    beside_catalog: float | dict[str, float] = 0.8  # next to an id the catalog found
     at_most: int = 2  # ids per type
+
+    def for_type(self, entity_type: str, beside_catalog: bool) -> float:
+        limit = self.beside_catalog if beside_catalog else self.alone
+        return float(limit[entity_type] if isinstance(limit, dict) else limit)
 
 
 def learned_entities(
@@ -193,7 +199,7 @@ def learned_entities(
     for t, probabilities in model.probabilities(lemmas).items():
         if t in held_back:
             continue
-        threshold = thresholds.beside_catalog if present.get(t) else thresholds.alone
+        threshold = thresholds.for_type(t, beside_catalog=bool(present.get(t)))
         for value, p in predicted_ids(probabilities, model.types[t].ids, threshold, thresholds.at_most):
             if value not in present.get(t, set()):
                 extra.append({"entity": t, "value": value, "confidence": round(p, 3)})
@@ -224,6 +230,11 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
         model: DetectorModel | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
+        for key in ("threshold", "threshold_beside_catalog"):
+            limit = self._config[key]
+            missing = set(self._config["dimensions"]) - set(limit) if isinstance(limit, dict) else set()
+            if missing:
+                raise ValueError(f"IssueDetector: `{key}` gives no threshold for {sorted(missing)}")
         self._model_storage = model_storage
         self._resource = resource
         self._model = model

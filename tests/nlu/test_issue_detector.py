@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.catalog_entity_extractor import HELD_BACK
-from bot.nlu.issue_detector import IssueDetector, predicted_ids
+from bot.nlu.issue_detector import IssueDetector, Thresholds, predicted_ids
 
 DRIFT = [
     "customers behave differently since the pandemic and the scores slid",
@@ -142,3 +142,16 @@ def test_predicted_ids_keeps_the_most_probable_above_the_threshold():
         ("d", 0.7),
     ]
     assert predicted_ids(np.array([0.2, 0.4]), ["a", "b"], 0.5, 2) == []
+
+
+def test_thresholds_may_differ_per_entity_type():
+    limits = Thresholds(alone={"quality_issue": 0.6, "data_source": 0.9}, beside_catalog=0.95)
+    assert limits.for_type("data_source", beside_catalog=False) == 0.9
+    assert limits.for_type("quality_issue", beside_catalog=False) == 0.6
+    assert limits.for_type("quality_issue", beside_catalog=True) == 0.95
+
+
+def test_a_threshold_per_type_must_cover_every_dimension():
+    config = {"dimensions": ["quality_issue", "data_type"], "threshold": {"quality_issue": 0.5}}
+    with pytest.raises(ValueError, match="data_type"):
+        IssueDetector(config, None, Resource("detector"))
