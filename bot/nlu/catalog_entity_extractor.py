@@ -90,8 +90,9 @@ def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
 def negated(span: Span) -> bool:
     """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift',
     'we don't need permission': the mention right after no/never/without/not, or a negated
-    have/see/any within three tokens before it, in its clause. "couldn't reproduce" and
-    mentions that contain their own negation ("not enough data") stay mentions."""
+    have/see/any within three tokens before it, in its clause, or a denial right after it
+    (denied_after). "couldn't reproduce" and mentions that contain their own negation
+    ("not enough data") stay mentions."""
     before = span.doc[max(0, span.start - 3) : span.start]
     if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't"}:
         return True

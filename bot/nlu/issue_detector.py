@@ -101,8 +101,8 @@ class DetectorModel:
         # FeatureUnion.transform would dispatch each vectoriser through joblib, which costs
         # more than the vectorising of one answer; the stacked result is the same.
         x = sparse.hstack([v.transform([lemmas]) for _, v in self.features.transformer_list]).tocsr()
-        # one answer has a few hundred of the ~100k features: multiply only their weight
-        # columns (scipy's sparse @ dense.T copied the whole matrix on every parse)
+        # one answer has a few hundred of the tens of thousands of features: multiply only their
+        # weight columns (scipy's sparse @ dense.T copied the whole matrix on every parse)
         columns, values = x.indices, x.data
         return {t: expit(w.weights[:, columns] @ values + w.bias) for t, w in self.types.items()}
 
