@@ -250,17 +250,18 @@ def parse_time_ms(agent, repeats: int = 30) -> float:
 def rasa_reports(quick: bool) -> dict:
     rasa = str(Path(sys.executable).parent / "rasa")
     out = OUT / "rasa"
+    headline, (headline_set, _) = next(iter(TEST_SETS.items()))
     commands = {
-        "holdout3_test_set": [
+        headline: [
             rasa,
             "test",
             "nlu",
             "--model",
             str(MODEL),
             "--nlu",
-            str(HOLDOUT3_TEST_SET),
+            str(headline_set),
             "--out",
-            str(out / "holdout3_test_set"),
+            str(out / headline),
         ]
     }
     if not quick:

@@ -32,7 +32,7 @@ from bot.nlu.issue_detector import (
 from bot.nlu.spacy_pipeline import build
 
 DEV_SET = Path("tests/nlu/test_nlu_dev.yml")
-TYPES = ["quality_issue", "data_source"]
+TYPES = ["quality_issue", "data_source", "data_type"]  # config.yml's IssueDetector dimensions
 
 
 def examples(paths: list[Path]) -> list[Message]:

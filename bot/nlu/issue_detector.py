@@ -238,6 +238,9 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             missing = set(self._config["dimensions"]) - set(limit) if isinstance(limit, dict) else set()
             if missing:
                 raise ValueError(f"IssueDetector: `{key}` gives no threshold for {sorted(missing)}")
+        self._thresholds = Thresholds(
+            self._config["threshold"], self._config["threshold_beside_catalog"], self._config["max_per_type"]
+        )
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
@@ -291,11 +294,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             lemma_text(message),
             message.get(ENTITIES) or [],
             set(message.get(HELD_BACK) or ()),
-            Thresholds(
-                self._config["threshold"],
-                self._config["threshold_beside_catalog"],
-                self._config["max_per_type"],
-            ),
+            self._thresholds,
         )
         return [{**e, "start": 0, "end": len(text)} for e in extra]
 
