@@ -47,11 +47,13 @@ HOLDOUT2_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout2.yml"
 #: by others, by someone who read neither data/, bot/ nor the other test sets. Never tuned
 #: on: the headline. Look at its errors only to report them.
 HOLDOUT3_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout3.yml"
+HOLDOUT4_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout4.yml"
 #: written to choose the learned detector's settings (bot/nlu/detector_check.py)
 DEV_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_dev.yml"
 #: report key -> (file, how it was used); the first is the headline
 TEST_SETS = {
-    "holdout3_test_set": (HOLDOUT3_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout4_test_set": (HOLDOUT4_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout3_test_set": (HOLDOUT3_TEST_SET, "written blind, never tuned on, figures seen once before"),
     "holdout2_test_set": (HOLDOUT2_TEST_SET, "written blind, never tuned on, figures seen 3 times before"),
     "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on, figures seen once before"),
     "dev_test_set": (DEV_TEST_SET, "written apart, used to choose the learned detector's settings"),
