@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from itertools import product
 from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
@@ -25,6 +26,7 @@ from bot.nlu.issue_detector import (
     Thresholds,
     add_catalog_examples,
     doc_lemmas,
+    doc_parts,
     learned_entities,
     train,
     training_set,
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thresholds", default="0.4,0.5,0.6")
     parser.add_argument("--c", default="8,32")
     parser.add_argument("--beside", default="0.5,0.7,0.8,0.9,1.01", help="thresholds beside a catalog find")
+    parser.add_argument("--clause", default="1.01", help="thresholds for a clause's own id (1.01: off)")
     parser.add_argument(
         "--catalog-examples", action="store_true", help="add the catalog's words as positives"
     )
@@ -74,18 +77,20 @@ def main(argv: list[str] | None = None) -> int:
             held.append(held_back)
         base, _ = entity_figures(gold, catalog_found, dev_texts, max_errors=0)
         print(f"== {path} ({len(dev)}): catalog alone {base}")
-        dev_lemmas = [lemmas(t) for t in dev_texts]
+        dev_parts = [doc_parts(nlp(lower_keeping_offsets(t))) for t in dev_texts]
         for c in [float(x) for x in args.c.split(",")]:
             model = train(data.texts, data.labels, c)
-            for beside in [float(x) for x in args.beside.split(",")]:
-                for threshold in [float(x) for x in args.thresholds.split(",")]:
-                    limits = Thresholds(threshold, beside, 2)
-                    found = [
-                        f + (learned_entities(model, lem, f, h, limits) if a else [])
-                        for f, lem, h, a in zip(catalog_found, dev_lemmas, held, answers, strict=True)
-                    ]
-                    scores, _ = entity_figures(gold, found, dev_texts, max_errors=0)
-                    print(f"C={c:<5} threshold {threshold:.2f} beside catalog {beside:.2f}  {scores}")
+            for beside, threshold, clause in product(
+                *(map(float, option.split(",")) for option in (args.beside, args.thresholds, args.clause))
+            ):
+                limits = Thresholds(threshold, beside, 2, clause)
+                found = [
+                    f + (learned_entities(model, parts, f, h, limits) if a else [])
+                    for f, parts, h, a in zip(catalog_found, dev_parts, held, answers, strict=True)
+                ]
+                scores, _ = entity_figures(gold, found, dev_texts, max_errors=0)
+                setting = f"C={c:<5} threshold {threshold:.2f} beside {beside:.2f} clause {clause:.2f}"
+                print(f"{setting}  {scores}")
     return 0
 
 

@@ -17,19 +17,25 @@ synonyms are extra positives). It adds what the catalog missed, and holds its to
   catalog knows, so the detector only adds one it is very sure of.
 
 Its entities span the whole answer (the issue is in the answer as a whole, not in a few
-words) and carry the probability as `confidence`.
+words) and carry the probability as `confidence`. A long answer that tells two issues in
+two clauses dilutes the second in the answer's features, so each clause is also scored on
+its own: a clause adds its most probable id where it reaches `clause_threshold` (and the
+type's threshold), within the same `max_per_type`.
 
 Training reads every example: an example of an intent in `intents` with no annotation of a
 type is a negative for that type, and every other intent is a negative for all. The answer
-is vectorised once for all types, and each type's regressions are one weight matrix, so a
+and its clauses are vectorised together, from n-grams cached per word (`WordFeatures`, the
+same vectors as the fitted TF-IDF), and each type's regressions are one weight matrix, so a
 parse costs a few milliseconds.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -73,6 +79,40 @@ def doc_lemmas(doc: Doc) -> str:
     return " ".join(t.lemma_.lower() or t.lower_ for t in doc if not (t.is_punct or t.is_space))
 
 
+CLAUSE_END = {".", "!", "?", ";"}
+CLAUSE_OPENERS = {"also", "plus"}  # "..., also the labels are late"
+JOINED_AFTER_COMMA = {"and", "but"}  # "..., and then", "..., but"
+MIN_CLAUSE_WORDS = 4
+
+
+def answer_parts(message: Message) -> list[list[str]]:
+    """The answer's lemmas, then, where it has two clauses or more, each clause's lemmas."""
+    doc = message.get(SPACY_DOCS[TEXT])
+    return [lemma_text(message).split()] if doc is None else doc_parts(doc)
+
+
+def doc_parts(doc: Doc) -> list[list[str]]:
+    """Clauses end at . ! ? ; and before "also", "plus", ", and" and ", but": where a long
+    answer moves on to its next point. Clauses under MIN_CLAUSE_WORDS words are dropped."""
+    words: list[str] = []
+    clauses: list[list[str]] = [[]]
+    for i, token in enumerate(doc):
+        after_comma = i > 0 and doc[i - 1].text == ","
+        if (
+            token.text in CLAUSE_END
+            or token.lower_ in CLAUSE_OPENERS
+            or (after_comma and token.lower_ in JOINED_AFTER_COMMA)
+        ):
+            clauses.append([])
+        if token.is_punct or token.is_space:
+            continue
+        lemma = token.lemma_.lower() or token.lower_
+        words.append(lemma)
+        clauses[-1].append(lemma)
+    clauses = [c for c in clauses if len(c) >= MIN_CLAUSE_WORDS]
+    return [words, *clauses] if len(clauses) > 1 else [words]
+
+
 def features() -> FeatureUnion:
     """Word 1–2-grams and character 3–5-grams of the lemmas."""
     return FeatureUnion(
@@ -92,19 +132,85 @@ class TypeWeights:
     bias: np.ndarray  # ids
 
 
+WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
+
+
+class WordFeatures:
+    """The fitted TF-IDF vectors (word 1–2-grams, then character n-grams within words) of
+    several texts at once, from n-grams cached per word.
+
+    Character n-grams never cross a word and word tokens never cross a space, so a text's
+    counts are its words' counts added up; the words of an answer's clauses are the
+    answer's own, so each is analysed once. sklearn analyses every text from scratch, which
+    costs more than the rest of the detector. A test checks the vectors are sklearn's.
+    """
+
+    def __init__(self, union: FeatureUnion) -> None:
+        transformers = dict(union.transformer_list)
+        self._words, self._chars = transformers["words"], transformers["chars"]
+        self._char_ngrams = self._chars.build_analyzer()
+        # the fitted idf_ is a property that rebuilds the array on every read
+        self._word_idf, self._char_idf = self._words.idf_, self._chars.idf_
+        self._offset = len(self._words.vocabulary_)
+        self.n_features = self._offset + len(self._chars.vocabulary_)
+        self.char_indices = lru_cache(maxsize=20_000)(self._char_indices)
+        self.word_tokens = lru_cache(maxsize=20_000)(self._word_tokens)
+
+    def _char_indices(self, word: str) -> list[int]:
+        vocabulary = self._chars.vocabulary_
+        return [vocabulary[g] for g in self._char_ngrams(word) if g in vocabulary]
+
+    def _word_tokens(self, word: str) -> tuple[str, ...]:
+        return tuple(WORD_TOKEN.findall(word.lower()))
+
+    def transform(self, texts: list[list[str]]) -> sparse.csr_matrix:
+        """One row per text, each given as its words."""
+        rows = [self._row(words) for words in texts]
+        indptr = np.cumsum([0] + [len(c) for c, _ in rows])
+        columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
+        return sparse.csr_matrix((values, columns, indptr), shape=(len(rows), self.n_features))
+
+    def _row(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        tokens = [t for w in words for t in self.word_tokens(w)]
+        vocabulary = self._words.vocabulary_
+        grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        known = [vocabulary[g] for g in grams if g in vocabulary]
+        word_columns, word_values = self._tfidf(known, self._word_idf)
+        chars = [i for w in words for i in self.char_indices(w)]
+        char_columns, char_values = self._tfidf(chars, self._char_idf)
+        return np.concatenate([word_columns, char_columns + self._offset]), np.concatenate(
+            [word_values, char_values]
+        )
+
+    @staticmethod
+    def _tfidf(indices: list[int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """sublinear tf × idf, L2-normalised: what the fitted vectoriser does with counts."""
+        columns, counts = np.unique(np.asarray(indices, dtype=np.int64), return_counts=True)
+        values = (1.0 + np.log(counts)) * idf[columns]
+        norm = np.sqrt(values @ values)
+        return columns, values / norm if norm else values
+
+
 @dataclass
 class DetectorModel:
     features: FeatureUnion
     types: dict[str, TypeWeights]
+    vectoriser: WordFeatures = field(init=False, repr=False)
 
-    def probabilities(self, lemmas: str) -> dict[str, np.ndarray]:
-        # FeatureUnion.transform would dispatch each vectoriser through joblib, which costs
-        # more than the vectorising of one answer; the stacked result is the same.
-        x = sparse.hstack([v.transform([lemmas]) for _, v in self.features.transformer_list]).tocsr()
-        # one answer has a few hundred of the tens of thousands of features: multiply only their
+    def __post_init__(self) -> None:
+        self.vectoriser = WordFeatures(self.features)
+
+    def probabilities(self, texts: list[list[str]]) -> dict[str, np.ndarray]:
+        """Per type, a texts × ids array of probabilities; each text given as its words."""
+        x = self.vectoriser.transform(texts)
+        # an answer has a few hundred of the tens of thousands of features: multiply only their
         # weight columns (scipy's sparse @ dense.T copied the whole matrix on every parse)
-        columns, values = x.indices, x.data
-        return {t: expit(w.weights[:, columns] @ values + w.bias) for t, w in self.types.items()}
+        columns = np.unique(x.indices)
+        used = sparse.csr_matrix(
+            (x.data, np.searchsorted(columns, x.indices), x.indptr), shape=(x.shape[0], len(columns))
+        )
+        return {t: expit(used @ w.weights[:, columns].T + w.bias) for t, w in self.types.items()}
 
 
 @dataclass
@@ -185,6 +291,7 @@ class Thresholds:
     alone: float | dict[str, float] = 0.5  # where the catalog found nothing of the type
     beside_catalog: float | dict[str, float] = 0.8  # next to an id the catalog found
     at_most: int = 2  # ids per type
+    clause: float = 1.01  # a clause's own id, at least this and the type's threshold (off)
 
     def for_type(self, entity_type: str, beside_catalog: bool) -> float:
         limit = self.beside_catalog if beside_catalog else self.alone
@@ -192,19 +299,30 @@ class Thresholds:
 
 
 def learned_entities(
-    model: DetectorModel, lemmas: str, found: list[dict], held_back: set[str], thresholds: Thresholds
+    model: DetectorModel,
+    parts: list[list[str]],
+    found: list[dict],
+    held_back: set[str],
+    thresholds: Thresholds,
 ) -> list[dict]:
-    """(type, id, probability) dicts the model adds to the catalog's `found`."""
+    """(type, id, probability) dicts the model adds to the catalog's `found`. `parts` is the
+    answer's words, then its clauses' words (see `doc_parts`)."""
     present: dict[str, set[str]] = {}
     for e in found:
         present.setdefault(e.get("entity"), set()).add(e.get("value"))
     extra = []
-    for t, probabilities in model.probabilities(lemmas).items():
+    for t, probabilities in model.probabilities(parts).items():
         if t in held_back:
             continue
+        ids = model.types[t].ids
         threshold = thresholds.for_type(t, beside_catalog=bool(present.get(t)))
-        for value, p in predicted_ids(probabilities, model.types[t].ids, threshold, thresholds.at_most):
-            if value not in present.get(t, set()):
+        candidates = predicted_ids(probabilities[0], ids, threshold, thresholds.at_most)
+        for clause in probabilities[1:]:
+            candidates += predicted_ids(clause, ids, max(threshold, thresholds.clause), 1)
+        added = set(present.get(t, set()))
+        for value, p in sorted(candidates, key=lambda c: -c[1]):
+            if value not in added and len(added - present.get(t, set())) < thresholds.at_most:
+                added.add(value)
                 extra.append({"entity": t, "value": value, "confidence": round(p, 3)})
     return extra
 
@@ -221,6 +339,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             "threshold": 0.5,
             "threshold_beside_catalog": 0.8,
             "max_per_type": 2,
+            "clause_threshold": 1.01,
             "C": 32.0,
             "catalog_examples": True,
         }
@@ -239,7 +358,10 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             if missing:
                 raise ValueError(f"IssueDetector: `{key}` gives no threshold for {sorted(missing)}")
         self._thresholds = Thresholds(
-            self._config["threshold"], self._config["threshold_beside_catalog"], self._config["max_per_type"]
+            self._config["threshold"],
+            self._config["threshold_beside_catalog"],
+            self._config["max_per_type"],
+            float(self._config["clause_threshold"]),
         )
         self._model_storage = model_storage
         self._resource = resource
@@ -291,7 +413,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             return []
         extra = learned_entities(
             self._model,
-            lemma_text(message),
+            answer_parts(message),
             message.get(ENTITIES) or [],
             set(message.get(HELD_BACK) or ()),
             self._thresholds,

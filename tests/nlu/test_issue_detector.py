@@ -5,15 +5,24 @@ already found), and that it survives Rasa's model storage."""
 from __future__ import annotations
 
 import pytest
+import spacy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.catalog_entity_extractor import HELD_BACK
-from bot.nlu.issue_detector import IssueDetector, Thresholds, predicted_ids
+from bot.nlu.issue_detector import (
+    IssueDetector,
+    Thresholds,
+    WordFeatures,
+    doc_parts,
+    features,
+    predicted_ids,
+)
 
 DRIFT = [
     "customers behave differently since the pandemic and the scores slid",
@@ -155,3 +164,52 @@ def test_a_threshold_per_type_must_cover_every_dimension():
     config = {"dimensions": ["quality_issue", "data_type"], "threshold": {"quality_issue": 0.5}}
     with pytest.raises(ValueError, match="data_type"):
         IssueDetector(config, None, Resource("detector"))
+
+
+def test_word_features_are_the_fitted_tfidf_vectors():
+    import numpy as np
+    from scipy import sparse
+
+    union = features().fit([*DRIFT, *LABELS, *OTHER])
+    texts = [*DRIFT[:2], OTHER[0], "unseen wörds, naïve café -- 3x worse!", "", "a b", "the the the tags"]
+    ours = WordFeatures(union).transform([t.split() for t in texts]).toarray()
+    sklearn = sparse.hstack([v.transform(texts) for _, v in union.transformer_list]).toarray()
+    assert ours.shape == sklearn.shape
+    assert np.allclose(ours, sklearn)
+
+
+BLANK = spacy.blank("en")
+
+
+def test_an_answer_is_split_into_clauses_where_it_moves_on():
+    doc = BLANK("we use gradient boosting on tabular data, and the tags were wrong in a third. also slow")
+    whole, *clauses = doc_parts(doc)
+    assert whole == [t.lower_ for t in doc if not t.is_punct]
+    assert clauses == [
+        "we use gradient boosting on tabular data".split(),
+        "and the tags were wrong in a third".split(),
+    ]  # "also slow" is too short to stand alone
+    assert doc_parts(BLANK("the tags were wrong, and late")) == [
+        ["the", "tags", "were", "wrong", "and", "late"]
+    ]
+
+
+def test_an_issue_told_in_a_clause_of_its_own_is_found_there(trained, storage, context):
+    text = (
+        "I am a data scientist at a bank, we use gradient boosting and we deploy on kubernetes, "
+        "i work in retail forecasting. the tags were wrong in a third of the images"
+    )
+
+    def found(clause_threshold: float) -> set[str]:
+        config = {
+            **IssueDetector.get_default_config(),
+            "threshold": 0.5,
+            "clause_threshold": clause_threshold,
+        }
+        detector = IssueDetector.load(config, storage, Resource("issue_detector"), context)
+        m = message(text, **{SPACY_DOCS[TEXT]: BLANK(text)})
+        detector.process([m])
+        return values(m)
+
+    assert found(1.01) == set()  # the whole answer is mostly about other things
+    assert found(0.5) == {"noisy_labels"}
