@@ -18,10 +18,11 @@ from typing import Any
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.token_cached_count_vectors import TokenCachedCountVectors
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ def without_detector_only(training_data: TrainingData) -> TrainingData:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class IntentCountVectors(CountVectorsFeaturizer):
-    """CountVectorsFeaturizer whose vocabulary comes from the intent examples only."""
+class IntentCountVectors(TokenCachedCountVectors):
+    """CountVectorsFeaturizer whose vocabulary comes from the intent examples only (and which
+    caches each token's counts: bot/nlu/token_cached_count_vectors.py)."""
 
     def train(self, training_data: TrainingData, model: Any = None) -> Resource:
         return super().train(without_detector_only(training_data), model)
