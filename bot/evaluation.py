@@ -240,13 +240,28 @@ def real_answer_scores(rows: list[dict], found: list[list[dict]]) -> dict:
     }
 
 
-def parse_time_ms(agent, repeats: int = 30) -> float:
+def parse_times_ms(agent, rounds: int = 5, repeats: int = 20) -> list[list[float]]:
+    """Parse times in rounds a second apart: this machine's speed changes in bursts of a
+    few seconds (the same parse takes 24 or 40 ms), so one run of 30 could land in one."""
+    asyncio.run(agent.parse_message(LONG_ANSWER))  # the first parse builds TensorFlow's graph
     times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        asyncio.run(agent.parse_message(LONG_ANSWER))
-        times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1)
+    for r in range(rounds):
+        if r:
+            time.sleep(1)
+        round_times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            asyncio.run(agent.parse_message(LONG_ANSWER))
+            round_times.append((time.perf_counter() - t0) * 1000)
+        times.append(round_times)
+    return times
+
+
+def parse_figures(times: list[list[float]]) -> dict:
+    return {
+        "parse_ms_150_words": round(statistics.median(t for r in times for t in r), 1),
+        "parse_ms_round_medians": [round(statistics.median(r), 1) for r in times],
+    }
 
 
 def rasa_reports(quick: bool) -> dict:
@@ -330,7 +345,11 @@ def markdown(report: dict) -> str:
             "answers (goal ≥ 0.80)",
             f"- uncoded answers that would trigger a follow-up: {r['uncoded_answers_triggering_followup']}",
         ]
-    lines += ["", f"Median parse time of a 150-word answer: {report['parse_ms_150_words']} ms (goal ≤ 30 ms)"]
+    lines += [
+        "",
+        f"Median parse time of a 150-word answer: {report['parse_ms_150_words']} ms (goal ≤ 30 ms); "
+        f"medians of the rounds: {report.get('parse_ms_round_medians')} ms",
+    ]
     for name, fig in report.get("rasa", {}).items():
         lines.append(f"- rasa test nlu {name}: {fig}")
     return "\n".join(lines) + "\n"
@@ -344,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         **{key: test_set_figures(agent, path) for key, (path, _) in TEST_SETS.items() if path.exists()},
         "real_answers": real_answer_figures(agent),
-        "parse_ms_150_words": parse_time_ms(agent),
+        **parse_figures(parse_times_ms(agent)),
     }
     report["rasa"] = rasa_reports(args.quick)
     OUT.mkdir(parents=True, exist_ok=True)
