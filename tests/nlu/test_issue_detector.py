@@ -194,22 +194,21 @@ def test_an_answer_is_split_into_clauses_where_it_moves_on():
     ]
 
 
-def test_an_issue_told_in_a_clause_of_its_own_is_found_there(trained, storage, context):
+def test_a_second_issue_told_in_a_clause_of_its_own_is_found_there(trained, storage, context):
     text = (
         "I am a data scientist at a bank, we use gradient boosting and we deploy on kubernetes, "
         "i work in retail forecasting. the tags were wrong in a third of the images"
     )
+    drift = {"entity": "quality_issue", "value": "drift", "extractor": "Catalog"}
 
-    def found(clause_threshold: float) -> set[str]:
-        config = {
-            **IssueDetector.get_default_config(),
-            "threshold": 0.5,
-            "clause_threshold": clause_threshold,
-        }
+    def found(clause_threshold: float, catalog_found: list[dict]) -> set[str]:
+        config = {**IssueDetector.get_default_config(), "threshold": 0.5}
+        config["clause_threshold"] = clause_threshold
         detector = IssueDetector.load(config, storage, Resource("issue_detector"), context)
-        m = message(text, **{SPACY_DOCS[TEXT]: BLANK(text)})
+        m = message(text, **{SPACY_DOCS[TEXT]: BLANK(text), ENTITIES: list(catalog_found)})
         detector.process([m])
         return values(m)
 
-    assert found(1.01) == set()  # the whole answer is mostly about other things
-    assert found(0.5) == {"noisy_labels"}
+    assert found(1.01, [drift]) == {"drift"}  # the whole answer is mostly about other things
+    assert found(0.5, [drift]) == {"drift", "noisy_labels"}
+    assert found(0.5, []) == set()  # a clause adds a second issue, never the first
