@@ -136,9 +136,6 @@ class TypeWeights:
     bias: np.ndarray  # ids
 
 
-WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token_pattern
-
-
 class WordFeatures:
     """The fitted TF-IDF vectors (word 1–2-grams, then character n-grams within words) of
     several texts at once, from n-grams cached per word.
@@ -153,6 +150,7 @@ class WordFeatures:
         transformers = dict(union.transformer_list)
         self._words, self._chars = transformers["words"], transformers["chars"]
         self._char_ngrams = self._chars.build_analyzer()
+        self._word_token = re.compile(self._words.token_pattern)
         # the fitted idf_ is a property that rebuilds the array on every read
         self._word_idf, self._char_idf = self._words.idf_, self._chars.idf_
         self._offset = len(self._words.vocabulary_)
@@ -165,7 +163,7 @@ class WordFeatures:
         return [vocabulary[g] for g in self._char_ngrams(word) if g in vocabulary]
 
     def _word_tokens(self, word: str) -> tuple[str, ...]:
-        return tuple(WORD_TOKEN.findall(word.lower()))
+        return tuple(self._word_token.findall(word.lower()))
 
     def transform(self, texts: list[list[str]]) -> sparse.csr_matrix:
         """One row per text, each given as its words."""
