@@ -60,7 +60,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import MultiLabelBinarizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.catalog import Catalog, load_catalog
 from bot.nlu.catalog_entity_extractor import HELD_BACK, lower_keeping_offsets
@@ -80,7 +80,15 @@ def lemma_text(message: Message) -> str:
 
 
 def doc_lemmas(doc: Doc) -> str:
-    return " ".join(t.lemma_.lower() or t.lower_ for t in doc if not (t.is_punct or t.is_space))
+    return " ".join(w for t in doc for w in token_lemmas(t))
+
+
+def token_lemmas(token: Token) -> list[str]:
+    """A token's lowercase lemma as words (none for punctuation and spaces): one rule for
+    the training texts (doc_lemmas) and the parts of an answer (doc_parts)."""
+    if token.is_punct or token.is_space:
+        return []
+    return (token.lemma_.lower() or token.lower_).split()
 
 
 CLAUSE_END = {".", "!", "?", ";"}
@@ -92,7 +100,7 @@ MIN_CLAUSE_WORDS = 4
 def answer_parts(message: Message) -> list[list[str]]:
     """The answer's lemmas, then, where it has two clauses or more, each clause's lemmas."""
     doc = message.get(SPACY_DOCS[TEXT])
-    return [lemma_text(message).split()] if doc is None else doc_parts(doc)
+    return [(message.get(TEXT) or "").lower().split()] if doc is None else doc_parts(doc)
 
 
 def doc_parts(doc: Doc) -> list[list[str]]:
@@ -108,11 +116,9 @@ def doc_parts(doc: Doc) -> list[list[str]]:
             or (after_comma and token.lower_ in JOINED_AFTER_COMMA)
         ):
             clauses.append([])
-        if token.is_punct or token.is_space:
-            continue
-        lemma = (token.lemma_.lower() or token.lower_).split()  # as doc_lemmas' text splits
-        words += lemma
-        clauses[-1] += lemma
+        lemmas = token_lemmas(token)
+        words += lemmas
+        clauses[-1] += lemmas
     clauses = [c for c in clauses if len(c) >= MIN_CLAUSE_WORDS]
     return [words, *clauses] if len(clauses) > 1 else [words]
 
