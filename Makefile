@@ -35,7 +35,9 @@ spacy: $(SPACY)  ## build the spaCy pipeline from the catalog
 
 # --force: Rasa's training cache keys on config and data, not on our components' code or
 # the spaCy pipeline they read, so a cached step could outlive the change that made make retrain
-$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) bot/nlu/catalog_entity_extractor.py bot/nlu/cues.py bot/nlu/issue_detector.py bot/nlu/intent_only.py
+NLU_CODE := $(addprefix bot/nlu/,catalog_entity_extractor.py cues.py issue_detector.py intent_only.py \
+              token_cached_count_vectors.py token_cached_lexical_syntactic.py)
+$(MODEL): $(SPACY) config.yml domain.yml $(wildcard data/*.yml) $(NLU_CODE)
 	$(RASA) train --force --fixed-model-name interview --out models
 	touch $@
 

@@ -18,11 +18,11 @@ from typing import Any
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.token_cached_count_vectors import TokenCachedCountVectors
+from bot.nlu.token_cached_lexical_syntactic import TokenCachedLexicalSyntactic
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,9 @@ class IntentCountVectors(TokenCachedCountVectors):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class IntentLexicalSyntactic(LexicalSyntacticFeaturizer):
-    """LexicalSyntacticFeaturizer whose feature vocabulary comes from the intent examples only."""
+class IntentLexicalSyntactic(TokenCachedLexicalSyntactic):
+    """LexicalSyntacticFeaturizer whose feature vocabulary comes from the intent examples only
+    (and which caches each token's columns: bot/nlu/token_cached_lexical_syntactic.py)."""
 
     def train(self, training_data: TrainingData) -> Resource:
         return super().train(without_detector_only(training_data))
