@@ -1,9 +1,50 @@
-"""make eval's parse-time figure: rounds pooled, each round's median kept so a burst of
-slowness on the machine shows as a round, not as the figure."""
+"""make eval's own figures: parse time (rounds pooled, each round's median kept so a burst of
+slowness on the machine shows as a round, not as the figure), false triggers on issue-free
+answers, and agreement between two annotations."""
 
-from bot.evaluation import parse_figures
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.evaluation import agreement_figures, no_issue_figures, parse_figures
+
+
+def issue(value: str, entity: str = "quality_issue") -> dict:
+    return {"entity": entity, "value": value}
+
+
+def example(text: str, *entities: dict) -> Message:
+    return Message(data={"text": text, "intent": "inform", "entities": list(entities)})
 
 
 def test_parse_figures_pool_the_rounds_and_keep_each_rounds_median():
     figures = parse_figures([[10.0, 11.0, 12.0], [30.0, 31.0, 32.0], [11.0, 12.0, 13.0]])
     assert figures == {"parse_ms_150_words": 12.0, "parse_ms_round_medians": [11.0, 31.0, 12.0]}
+
+
+def test_no_issue_figures_count_answers_with_any_issue_once():
+    drift, outliers, tabular = issue("data_drift"), issue("outliers"), issue("tabular", "data_type")
+    found = [[drift, outliers], [tabular], [], [drift]]
+    assert no_issue_figures(found) == {
+        "answers": 4,
+        "triggering_followup": 0.5,
+        "ids_found_most": [("data_drift", 2), ("outliers", 1)],
+    }
+    assert no_issue_figures([])["triggering_followup"] is None
+
+
+def test_agreement_scores_annotators_and_bot_by_canonical_value():
+    drift, tabular = issue("data_drift"), issue("tabular", "data_type")
+    first = [example("a", drift), example("b", issue("outliers"), tabular)]
+    second = [example("a", drift), example("b", issue("missing_values"), tabular)]
+    found = [[issue("data_drift")], [issue("outliers")]]
+    figures = agreement_figures(first, second, found)
+    assert figures["examples"] == 2
+    assert figures["annotators_f1"] == {"quality_issue": 0.5, "data_source": None, "data_type": 1.0}
+    assert figures["bot_vs_first_f1"]["quality_issue"] == 1.0
+    assert figures["bot_vs_second_f1"]["quality_issue"] == 0.5
+    assert figures["bot_vs_first_f1"]["data_type"] == 0.0
+
+
+def test_agreement_refuses_annotations_of_different_texts():
+    with pytest.raises(ValueError, match="texts differ"):
+        agreement_figures([example("a")], [example("b")], [[]])
