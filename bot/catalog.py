@@ -32,6 +32,8 @@ class Entry:
     synonyms: tuple[str, ...]
     patterns: tuple[tuple[dict, ...], ...]
     cues: tuple[str, ...] = ()  # descriptions of the issue, see bot/nlu/cues.py
+    #: cue-syntax phrases in which this entry's words carry no issue ("bias term")
+    innocent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Catalog:
     cue_sets: dict[str, str] = field(default_factory=dict)
     #: verbs (lemmas) that make a following issue mention a handling statement
     handling_words: tuple[str, ...] = ()
+    #: verbs (lemmas) whose object is what the model predicts, and the subjects before them
+    prediction_verbs: tuple[str, ...] = ()
+    prediction_subjects: tuple[str, ...] = ()
     #: data source id → issue ids: the source named right by such an issue is its subject
     source_as_subject: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -71,6 +76,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 synonyms=tuple(item.get("synonyms") or ()),
                 patterns=tuple(tuple(p) for p in item.get("patterns") or ()),
                 cues=tuple(item.get("cues") or ()),
+                innocent=tuple(item.get("innocent") or ()),
             )
             for item in raw[section]
         }
@@ -80,5 +86,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         data_type_context=context,
         cue_sets=dict(raw.get("cue_sets") or {}),
         handling_words=tuple(raw.get("handling_words") or ()),
+        prediction_verbs=tuple(raw.get("prediction_verbs") or ()),
+        prediction_subjects=tuple(raw.get("prediction_subjects") or ()),
         source_as_subject={k: tuple(v) for k, v in (raw.get("source_as_subject") or {}).items()},
     )

@@ -7,7 +7,8 @@ text. This subclass reports `value` = catalog id and adds two things the ruler c
 - the catalog's *cues* (see cues.py) report an issue that is described rather than
   named, when no named mention of that issue was found;
 - a negated issue ("we never had fairness issues") is no mention, nor is one that the
-  answer says how it handles ("we impute the missing values");
+  answer says how it handles ("we impute the missing values"), nor a word in an innocent
+  sense the catalog lists for its id ("we add a bias term");
 - a data type counts only where the answer says which data they work with ("images from
   the line cameras", "we use audio"), not in passing ("mislabeled images", "the camera moves").
 
@@ -34,7 +35,8 @@ from bot.nlu.cues import Cue, CueMatcher, compile_cue
 # message attribute: entity types of catalog mentions dropped (negated, handled, in passing)
 HELD_BACK = "catalog_held_back"
 
-NEGATIONS = {"no", "not", "n't", "never", "without", "nor", "hardly"}
+#: "nt" is how spaCy splits the apostrophe-less "dont", "didnt", "wasnt" of typed chat
+NEGATIONS = {"no", "not", "n't", "nt", "never", "without", "nor", "hardly"}
 NEGATED_HAVING = {
     "have",
     "see",
@@ -53,6 +55,7 @@ NEGATED_HAVING = {
     "really",
     "that",
     "too",
+    "need",
 }
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
@@ -77,12 +80,14 @@ def names_the_data(span: Span, context: dict[str, tuple[str, ...]]) -> bool:
 
 
 def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
+    """The catalog's cues, and its innocent senses as cues marked `innocent`."""
     return CueMatcher(
         [
-            Cue(label=entity, id=entry.id, slots=compile_cue(nlp, cue, catalog.cue_sets))
+            Cue(label=entity, id=entry.id, slots=compile_cue(nlp, cue, catalog.cue_sets), innocent=innocent)
             for entity, entries in catalog.entries.items()
             for entry in entries.values()
-            for cue in entry.cues
+            for innocent, cues in ((False, entry.cues), (True, entry.innocent))
+            for cue in cues
         ]
     )
 
@@ -94,7 +99,7 @@ def negated(span: Span) -> bool:
     (denied_after). "couldn't reproduce" and mentions that contain their own negation
     ("not enough data") stay mentions."""
     before = span.doc[max(0, span.start - 3) : span.start]
-    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't"}:
+    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't", "nt"}:
         return True
     if denied_after(span):
         return True
@@ -132,12 +137,29 @@ def handled(span: Span, handling: set[str]) -> bool:
     """'we impute the missing values', 'we oversample the minority class': the mention is
     the object of a handling verb (catalog `handling_words`, lemmas) within five tokens
     before it ('we drop the columns with too many nulls'), in its clause: the answer says
-    how it is handled, so no follow-up."""
+    how it is handled, so no follow-up. A handling word followed by "be" is a noun, the
+    mention's subject ("addresses are full of typos")."""
     for token in reversed(span.doc[max(0, span.start - 5) : span.start]):
-        if token.lemma_ in handling:
+        if token.lemma_ in handling and not (
+            token.i + 1 < len(token.doc) and token.doc[token.i + 1].lemma_ == "be"
+        ):
             return True
         if token.lower_ in CLAUSE_BREAKS:
             return False
+    return False
+
+
+def predicted(span: Span, catalog: Catalog) -> bool:
+    """'we predict network latency spikes', 'the model forecasts peak load': the mention is
+    the model's target, named after a prediction verb and its subject (catalog
+    `prediction_verbs`, `prediction_subjects`) within five tokens before it, in its clause."""
+    verbs, subjects = set(catalog.prediction_verbs), set(catalog.prediction_subjects)
+    window = span.doc[max(0, span.start - 6) : span.start]
+    for i in range(len(window) - 1, 0, -1):
+        if window[i].lower_ in CLAUSE_BREAKS:
+            return False
+        if window[i].lemma_ in verbs and window[i - 1].lower_ in subjects:
+            return True
     return False
 
 
@@ -162,19 +184,39 @@ def catalog_entities(
     that the learned detector (issue_detector.py) does not bring them back."""
     handling = set(catalog.handling_words)
     held_back = set() if held_back is None else held_back
+    matches = cues(doc)
+    innocent = [(cue.label, cue.id, start, end) for cue, start, end in matches if cue.innocent]
+
+    def in_innocent_sense(span: Span, value: str) -> bool:
+        return any(
+            (label, id_) == (span.label_, value) and start < span.end and span.start < end
+            for label, id_, start, end in innocent
+        )
+
     found = []
     for ent in doc.ents:
+        value = ent.ent_id_ or ent.text
         if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
             held_back.add(ent.label_)
             continue
-        if ent.label_ == "quality_issue" and (negated(ent) or handled(ent, handling)):
+        if ent.label_ == "quality_issue" and (
+            negated(ent) or handled(ent, handling) or predicted(ent, catalog)
+        ):
             held_back.add(ent.label_)
             continue
-        found.append((ent, ent.ent_id_ or ent.text))
+        if in_innocent_sense(ent, value):
+            held_back.add(ent.label_)
+            continue
+        found.append((ent, value))
     named = {(ent.label_, value) for ent, value in found}
-    for cue, start, end in cues(doc):
+    for cue, start, end in matches:
+        if cue.innocent:
+            continue
         span = Span(doc, start, end, label=cue.label)
-        dropped = cue.label == "quality_issue" and (negated(span) or handled(span, handling))
+        dropped = cue.label == "quality_issue" and (
+            negated(span) or handled(span, handling) or predicted(span, catalog)
+        )
+        dropped = dropped or in_innocent_sense(span, cue.id)
         if dropped:
             held_back.add(cue.label)
         if (cue.label, cue.id) not in named and not dropped:

@@ -31,7 +31,7 @@ GAP = "..."
 DEFAULT_GAP = 3
 NUM = "#num"
 SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\n"})
-NEGATIONS = frozenset({"not", "n't", "no", "never"})
+NEGATIONS = frozenset({"not", "n't", "nt", "no", "never", "nothing"})  # "nt": "dont", "didnt"
 #: spoken fillers and intensifiers: skipped without using up a gap ("is, uh, really limited")
 FILLERS = frozenset({"um", "uh", "erm", "uhm", "hmm", "really", "very"})
 
@@ -51,6 +51,7 @@ class Cue:
     label: str  # entity type
     id: str  # catalog id
     slots: tuple[Slot, ...]
+    innocent: bool = False  # an innocent sense of the id's words (catalog `innocent`)
 
 
 def lemma_set(nlp: Language, words: str) -> frozenset[str]:

@@ -14,6 +14,7 @@ import pytest
 from bot.catalog import load_catalog
 from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
 from bot.nlu.cues import Cue, CueMatcher, compile_cue
+from bot.nlu.sense_check import Probe, load_probes, sense_figures
 from bot.nlu.spacy_pipeline import blank_pipeline, build, catalog_patterns, first_token_expanded
 from bot.nlu.typos import add_typo_lemmas, one_slips
 
@@ -87,6 +88,74 @@ def test_issue_descriptions(found):
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
     assert not found(text)
+
+
+@pytest.mark.parametrize(
+    "innocent,issue,issue_id",
+    [
+        # the catalog's `innocent` senses
+        (
+            "we only fine-tune the bias terms of the encoder",
+            "the model is biased against older applicants",
+            "fairness",
+        ),
+        (
+            "the privacy team signs off every release",
+            "privacy rules stop us from joining the two tables",
+            "privacy",
+        ),
+        (
+            "we add gaussian noise to the images as augmentation",
+            "there is a lot of noise in the sensor readings",
+            "noisy_features",
+        ),
+        ("the nurses work night shift", "customer behaviour shifted after the new tariff", "drift"),
+        (
+            "the features are sparse one-hot vectors",
+            "the feature matrix is very sparse, most fields are empty",
+            "missing_values",
+        ),
+        # what the model predicts is its target, not its problem
+        (
+            "we predict network latency spikes for the operator",
+            "latency spikes whenever traffic peaks",
+            "scalability",
+        ),
+        # apostrophe-less negation of typed chat
+        ("we dont have much drift", "we have a lot of drift", "drift"),
+        # a handling word followed by "be" is a noun
+        ("we address the typos by hand", "addresses are full of typos", "low_data_quality"),
+    ],
+)
+def test_innocent_senses_targets_and_typed_negation_are_no_issue(found, innocent, issue, issue_id):
+    assert not found(innocent)
+    assert issue_id in found(issue)
+
+
+def test_a_cue_gap_stops_at_nothing(found):
+    assert not found("we migrated to the new cluster and nothing broke")
+
+
+def test_catalog_sense_probes(found):
+    """Of the probes that use catalog words innocently, at most a fifth get a follow-up; of
+    those that report the word's issue, at least 85% get their id (measured 15% and 89%)."""
+    figures = sense_figures(load_probes(), lambda text: dict.fromkeys(found(text), ""))
+    assert figures.innocent > 150 and figures.issue > 100
+    assert figures.innocent_triggered <= figures.innocent // 5, figures.failures
+    assert figures.issue_found >= 0.85 * figures.issue, figures.failures
+
+
+def test_sense_figures_count_both_sides():
+    probes = [
+        Probe("w", "a", None),
+        Probe("w", "b", None),
+        Probe("w", "c", "drift"),
+        Probe("w", "d", "drift"),
+    ]
+    found = {"a": {"drift": "x"}, "b": {}, "c": {"drift": "y"}, "d": {"fairness": "z"}}
+    figures = sense_figures(probes, found.__getitem__)
+    assert (figures.innocent, figures.innocent_triggered, figures.issue, figures.issue_found) == (2, 1, 2, 1)
+    assert [p.text for p, _ in figures.failures] == ["a", "d"]
 
 
 def test_an_issue_said_after_a_negation_is_still_an_issue(found):
