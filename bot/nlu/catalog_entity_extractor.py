@@ -36,7 +36,7 @@ from bot.nlu.cues import Cue, CueMatcher, compile_cue
 HELD_BACK = "catalog_held_back"
 
 #: "nt" is how spaCy splits the apostrophe-less "dont", "didnt", "wasnt" of typed chat
-NEGATIONS = {"no", "not", "n't", "nt", "never", "without", "nor", "hardly"}
+NEGATIONS = {"no", "not", "n't", "nt", "never", "without", "nor", "hardly", "barely", "rarely", "seldom"}
 NEGATED_HAVING = {
     "have",
     "see",
@@ -56,7 +56,20 @@ NEGATED_HAVING = {
     "that",
     "too",
     "need",
+    "suffer",  # "we don't suffer from overfitting"
+    "run",  # "we never ran into"
+    "say",  # "can't say we have scalability problems"
+    "remember",
+    "problem",  # "we don't have problems with the annotators disagreeing"
+    "issue",
+    "trouble",
+    "complaint",  # "not a single complaint about noisy readings"
+    "single",
+    "ever",  # "we barely ever see outliers"
+    "our",  # "… is not our bottleneck"
 }
+#: tokens before a mention in which a negation and a having word are looked for
+NEGATION_WINDOW = 6
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
@@ -95,11 +108,14 @@ def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
 def negated(span: Span) -> bool:
     """'no overfitting so far', 'we never had fairness issues', 'didn't see much drift',
     'we don't need permission': the mention right after no/never/without/not, or a negated
-    have/see/any within three tokens before it, in its clause, or a denial right after it
-    (denied_after). "couldn't reproduce" and mentions that contain their own negation
-    ("not enough data") stay mentions."""
-    before = span.doc[max(0, span.start - 3) : span.start]
+    have/see/suffer/problems with... within six tokens before it, in its clause ("we dont
+    have problems with the annotators disagreeing"), or a denial after it (denied_after).
+    "couldn't reproduce" and mentions that contain their own negation ("not enough data")
+    stay mentions."""
+    before = span.doc[max(0, span.start - NEGATION_WINDOW) : span.start]
     if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't", "nt"}:
+        return True
+    if SO_FAR_SO_GOOD.search(" ".join(t.lower_ for t in before)):
         return True
     if denied_after(span):
         return True
@@ -108,29 +124,73 @@ def negated(span: Span) -> bool:
         if token.lower_ in CLAUSE_BREAKS:
             negation_seen = False
         elif token.lower_ in NEGATIONS:
-            negation_seen = True
+            # "we don't just have a few outliers": not just, not only is no denial
+            following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+            negation_seen = following not in {"just", "only", "simply", "merely"}
         elif negation_seen and token.lemma_ in NEGATED_HAVING:
             return True
     return False
 
 
-#: "… was never an issue", "… isn't really a big problem", "… has never been a concern"
+#: "so far so good on reproducibility", "so far so good with the gpu bill"
+SO_FAR_SO_GOOD = re.compile(r"so far so good (?:on|with|for)(?: the| our)?$")
+#: "… was never an issue", "… isn't really a big problem", "… has never been a concern",
+#: "… is not our bottleneck", "… isnt something we worry about", "… havent broken anything"
 DENIED_AFTER = re.compile(
-    r"^(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
-    r"(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?(?:(?:a|an|any|much|of|big|real|major|huge|the)\s+)*"
-    r"(?:issue|problem|concern|thing|deal|worry|topic|challenge|pain)\b"
+    r"^(?:(?:side|thing|part|stuff|aspect)\s+)?(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
+    r"(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?"
+    r"(?:(?:a|an|any|much|of|big|real|major|huge|the|our|that)\s+)*"
+    r"(?:issue|problem|concern|thing|deal|worry|topic|challenge|pain|bottleneck|relevant|exist"
+    r"|existing|factor|priority|headache|trouble|risk|come\s+up|matter|break|bite|bother|hurt"
+    r"|something\s+(?:we|i)\s+(?:really\s+)?(?:worry|care|fight|struggle|think))\b"
 )
-#: "scalability? not really", "drift - not really." (the answer ends there)
-NOT_REALLY_AFTER = re.compile(r"^(?:\?|,|-|:)\s+(?:not\s+really|nope|no)\s*(?:[.!,]|$)")
+#: "explainability is fine for us", "drift has been under control"
+FINE_AFTER = re.compile(
+    r"^(?:(?:side|thing|part|stuff|aspect)\s+)?(?:be|have\s+be)\s+(?:really\s+|totally\s+|pretty\s+|quite\s+|actually\s+|basically\s+)?"
+    r"(?:fine|ok|okay|solid|under\s+control|a\s+non\s+issue|non\s+issue|no\s+problem|no\s+issue)\b"
+)
+#: "scalability? not really", "drift? honestly not at all, ...", "noisy labels, i would say,
+#: after looking at it for weeks, not really", "noisy sensors? not in our plant": a clause of
+#: the mention's sentence that is only a denial
+DENIED_LATER = re.compile(
+    r"(?:^|[?,:-]\s+)(?:(?:honestly|well|hmm|so|uh|um|like|i\s+mean|i\s+would\s+say)\s+(?:,\s+)?)*"
+    r"(?:not\s+really|not\s+at\s+all|not\s+much|not\s+so\s+much|hardly\s+any|hardly\s+ever|nope|no"
+    r"|none|never|not\s+for\s+us|not\s+in\s+our\s+\w+|not\s+that\s+(?:i|we)\s+\w+(?:\s+\w+)?(?:\s+of)?)"
+    r"\s*(?:[.!?,]|$)"
+)
+#: where the mention's sentence ends for DENIED_LATER ("?" does not: "drift? not really")
+SENTENCE_END = {".", "!", ";", "\n"}
 
 
 def denied_after(span: Span) -> bool:
     """The issue named, then denied: 'scalability was never an issue for us',
-    'privacy isn't really a concern', 'drift? not really'. Lemmas, so 'wasn't' and 'has
-    never been' read as 'be not' and 'have never be'."""
-    after = span.doc[span.end : span.end + 8]
-    lemmas = " ".join(t.lemma_.lower() if t.lemma_ else t.lower_ for t in after)
-    return bool(DENIED_AFTER.match(lemmas) or NOT_REALLY_AFTER.match(lemmas))
+    'privacy isn't really a concern', 'explainability is fine for us', 'drift? not really'.
+    Lemmas, so 'wasn't' and 'has never been' read as 'be not' and 'have never be'."""
+    rest = []
+    for token in span.doc[span.end : span.end + 30]:
+        if token.lower_ in SENTENCE_END:
+            break
+        rest.append(token.lemma_.lower() if token.lemma_ else token.lower_)
+    lemmas = " ".join(rest)
+    return bool(DENIED_AFTER.match(lemmas) or FINE_AFTER.match(lemmas) or DENIED_LATER.search(lemmas))
+
+
+#: an answer that denies having an issue somewhere ("no issues with documentation of the
+#: columns", "testing the model was not difficult", "never had trouble reproducing a run"):
+#: the learned detector, which reads the whole answer, does not add an issue to it
+DENIAL = re.compile(
+    r"\b(?:no|not|never|nobody|n't)\s+(?:\w+\s+){0,3}?(?:issue|problem|trouble|complaint|breakage"
+    r"|misunderstanding|doubt)\b"
+    r"|\b(?:be|have\s+be)\s+(?:not|never|n't)\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
+    r"(?:difficult|hard|painful|tricky|bad|an\s+issue|a\s+problem)\b"
+    r"|\bnothing\s+to\s+complain\b"
+    r"|\b(?:never|n't|not)\s+(?:ever\s+)?(?:notice|doubt)\b"
+)
+
+
+def denies_an_issue(doc: Doc) -> bool:
+    lemmas = " ".join((t.lemma_ or t.lower_).lower() for t in doc)
+    return bool(DENIAL.search(lemmas))
 
 
 def handled(span: Span, handling: set[str]) -> bool:
@@ -181,7 +241,8 @@ def catalog_entities(
 ) -> list[dict]:
     """Rasa entity dicts (value = catalog id) from a doc the catalog pipeline processed.
     The types of mentions dropped as negated, handled or in passing go to `held_back`, so
-    that the learned detector (issue_detector.py) does not bring them back."""
+    that the learned detector (issue_detector.py) does not bring them back; so does
+    quality_issue in an answer that denies an issue (DENIAL)."""
     handling = set(catalog.handling_words)
     held_back = set() if held_back is None else held_back
     matches = cues(doc)
@@ -193,6 +254,8 @@ def catalog_entities(
             for label, id_, start, end in innocent
         )
 
+    if denies_an_issue(doc):
+        held_back.add("quality_issue")
     found = []
     for ent in doc.ents:
         value = ent.ent_id_ or ent.text

@@ -7,6 +7,9 @@ that use it to report its issue. This prints, for the catalog alone (no Rasa mod
 innocent probes that would still trigger a follow-up and the issue probes that lose their
 id, so that an `innocent:` phrase added to bot/catalog.yml can be judged on both sides.
 It is a tuning set, written from the catalog: the test sets say how the bot does overall.
+`python -m bot.nlu.sense_check tests/nlu/negation_handling_probes.yml` does the same for
+negated and handling-only answers against answers that report an issue near a negation or a
+handling verb (the negation rules of catalog_entity_extractor.py).
 """
 
 from __future__ import annotations
