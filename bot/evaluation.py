@@ -55,8 +55,11 @@ HOLDOUT3_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout3.yml"
 #: aggregate) and six of its data_type error lines once, by accident
 HOLDOUT4_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout4.yml"
 #: written blind on 2026-11-27 (session 8) the same way, before any change of that session
-#: was measured on it: the headline
+#: was measured on it; its figures were read twice (in aggregate)
 HOLDOUT5_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout5.yml"
+#: written blind on 2026-11-27 (session 9) the same way, while that session's catalog changes
+#: were judged on other sets only: the headline
+HOLDOUT6_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6.yml"
 #: written to choose the learned detector's settings (bot/nlu/detector_check.py)
 DEV_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_dev.yml"
 #: written blind on 2026-11-27 (session 8) by someone who read neither data/, bot/ nor the
@@ -66,20 +69,22 @@ NO_ISSUE_SET = PROJECT_ROOT / "tests" / "nlu" / "test_no_issue_answers.yml"
 #: a second annotation of a test set's inform texts, by an annotator who saw neither the first
 #: annotation, data/ nor bot/: how far two careful annotators agree bounds what the NLU can score
 SECOND_ANNOTATIONS = {
+    "holdout6_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6_second.yml",
     "holdout5_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout5_second.yml",
     "holdout4_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout4_second.yml",
 }
 #: report key -> (file, how it was used); the first is the headline
 TEST_SETS = {
-    "holdout5_test_set": (HOLDOUT5_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout6_test_set": (HOLDOUT6_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout5_test_set": (HOLDOUT5_TEST_SET, "written blind, never tuned on, figures seen twice before"),
     "holdout4_test_set": (HOLDOUT4_TEST_SET, "written blind, never tuned on, figures seen 6 times before"),
     "holdout3_test_set": (
         HOLDOUT3_TEST_SET,
-        "written blind; figures seen 6 times, and used to judge session 8's detector experiments",
+        "written blind; figures seen 8 times, and used to judge sessions 8 and 9's NLU changes",
     ),
     "holdout2_test_set": (
         HOLDOUT2_TEST_SET,
-        "written blind; figures seen 8 times, and used to judge session 8's detector experiments",
+        "written blind; figures seen 10 times, and used to judge sessions 8 and 9's NLU changes",
     ),
     "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on, figures seen once before"),
     "dev_test_set": (DEV_TEST_SET, "written apart, used to choose the learned detector's settings"),
