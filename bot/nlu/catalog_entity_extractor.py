@@ -132,12 +132,14 @@ def negated(span: Span) -> bool:
     return False
 
 
+#: "the privacy side …", "the missing value thing …": a word between the issue and its denial
+ISSUE_NOUN = r"(?:(?:side|thing|part|stuff|aspect)\s+)?"
 #: "so far so good on reproducibility", "so far so good with the gpu bill"
 SO_FAR_SO_GOOD = re.compile(r"so far so good (?:on|with|for)(?: the| our)?$")
 #: "… was never an issue", "… isn't really a big problem", "… has never been a concern",
 #: "… is not our bottleneck", "… isnt something we worry about", "… havent broken anything"
 DENIED_AFTER = re.compile(
-    r"^(?:(?:side|thing|part|stuff|aspect)\s+)?(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
+    r"^" + ISSUE_NOUN + r"(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
     r"(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?"
     r"(?:(?:a|an|any|much|of|big|real|major|huge|the|our|that)\s+)*"
     r"(?:issue|problem|concern|thing|deal|worry|topic|challenge|pain|bottleneck|relevant|exist"
@@ -146,7 +148,9 @@ DENIED_AFTER = re.compile(
 )
 #: "explainability is fine for us", "drift has been under control"
 FINE_AFTER = re.compile(
-    r"^(?:(?:side|thing|part|stuff|aspect)\s+)?(?:be|have\s+be)\s+(?:really\s+|totally\s+|pretty\s+|quite\s+|actually\s+|basically\s+)?"
+    r"^"
+    + ISSUE_NOUN
+    + r"(?:be|have\s+be)\s+(?:really\s+|totally\s+|pretty\s+|quite\s+|actually\s+|basically\s+)?"
     r"(?:fine|ok|okay|solid|under\s+control|a\s+non\s+issue|non\s+issue|no\s+problem|no\s+issue)\b"
 )
 #: "scalability? not really", "drift? honestly not at all, ...", "noisy labels, i would say,
@@ -262,12 +266,10 @@ def catalog_entities(
         if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
             held_back.add(ent.label_)
             continue
-        if ent.label_ == "quality_issue" and (
+        no_issue = ent.label_ == "quality_issue" and (
             negated(ent) or handled(ent, handling) or predicted(ent, catalog)
-        ):
-            held_back.add(ent.label_)
-            continue
-        if in_innocent_sense(ent, value):
+        )
+        if no_issue or in_innocent_sense(ent, value):
             held_back.add(ent.label_)
             continue
         found.append((ent, value))
@@ -276,10 +278,10 @@ def catalog_entities(
         if cue.innocent:
             continue
         span = Span(doc, start, end, label=cue.label)
-        dropped = cue.label == "quality_issue" and (
+        no_issue = cue.label == "quality_issue" and (
             negated(span) or handled(span, handling) or predicted(span, catalog)
         )
-        dropped = dropped or in_innocent_sense(span, cue.id)
+        dropped = no_issue or in_innocent_sense(span, cue.id)
         if dropped:
             held_back.add(cue.label)
         if (cue.label, cue.id) not in named and not dropped:

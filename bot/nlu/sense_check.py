@@ -18,7 +18,7 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -51,11 +51,11 @@ class SenseFigures:
     innocent_triggered: int = 0  # innocent probes with any quality_issue
     issue: int = 0
     issue_found: int = 0  # issue probes whose expected id was found
-    failures: list[tuple[Probe, dict[str, str]]] | None = None
+    failures: list[tuple[Probe, dict[str, str]]] = field(default_factory=list)
 
 
 def sense_figures(probes: list[Probe], issues_of: Callable[[str], dict[str, str]]) -> SenseFigures:
-    figures = SenseFigures(failures=[])
+    figures = SenseFigures()
     for probe in probes:
         found = issues_of(probe.text)
         if probe.expect is None:
