@@ -80,11 +80,11 @@ TEST_SETS = {
     "holdout4_test_set": (HOLDOUT4_TEST_SET, "written blind, never tuned on, figures seen 6 times before"),
     "holdout3_test_set": (
         HOLDOUT3_TEST_SET,
-        "written blind; figures seen 8 times, and used to judge sessions 8 and 9's NLU changes",
+        "written blind; figures seen about 18 times, to judge sessions 8 and 9's NLU changes",
     ),
     "holdout2_test_set": (
         HOLDOUT2_TEST_SET,
-        "written blind; figures seen 10 times, and used to judge sessions 8 and 9's NLU changes",
+        "written blind; figures seen about 20 times, to judge sessions 8 and 9's NLU changes",
     ),
     "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on, figures seen once before"),
     "dev_test_set": (DEV_TEST_SET, "written apart, used to choose the learned detector's settings"),
