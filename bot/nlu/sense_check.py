@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from bot.catalog import load_catalog
-from bot.nlu.catalog_entity_extractor import catalog_entities, cue_matcher, lower_keeping_offsets
-from bot.nlu.spacy_pipeline import build
+from bot.nlu.entity_check import extractor
 
 PROBES = Path(__file__).parents[2] / "tests" / "nlu" / "catalog_sense_probes.yml"
 
@@ -59,13 +56,13 @@ def sense_figures(probes: list[Probe], issues_of: Callable[[str], dict[str, str]
     for probe in probes:
         found = issues_of(probe.text)
         if probe.expect is None:
-            figures.innocent += 1
-            figures.innocent_triggered += bool(found)
             ok = not found
+            figures.innocent += 1
+            figures.innocent_triggered += not ok
         else:
-            figures.issue += 1
-            figures.issue_found += probe.expect in found
             ok = probe.expect in found
+            figures.issue += 1
+            figures.issue_found += ok
         if not ok:
             figures.failures.append((probe, found))
     return figures
@@ -73,13 +70,10 @@ def sense_figures(probes: list[Probe], issues_of: Callable[[str], dict[str, str]
 
 def catalog_issues() -> Callable[[str], dict[str, str]]:
     """The quality_issue ids the catalog alone finds in a text, each with the words it matched."""
-    with tempfile.TemporaryDirectory() as tmp:
-        nlp = build(Path(tmp) / "pipeline")
-    catalog = load_catalog()
-    cues = cue_matcher(nlp, catalog)
+    extract = extractor()
 
     def issues_of(text: str) -> dict[str, str]:
-        entities = catalog_entities(nlp(lower_keeping_offsets(text)), catalog, cues)
+        (entities,) = extract([text])
         return {e["value"]: text[e["start"] : e["end"]] for e in entities if e["entity"] == "quality_issue"}
 
     return issues_of
