@@ -58,8 +58,13 @@ HOLDOUT4_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout4.yml"
 #: was measured on it; its figures were read twice (in aggregate)
 HOLDOUT5_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout5.yml"
 #: written blind on 2026-11-27 (session 9) the same way, while that session's catalog changes
-#: were judged on other sets only: the headline
+#: were judged on other sets only; its figures were read once there and three times in
+#: session 10 (in aggregate), among the validation sets that judged new intent data and epochs
 HOLDOUT6_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6.yml"
+#: written blind on 2026-11-27 (session 10) the same way, while that session's intent data was
+#: judged on other sets only: the headline. Its figures were first read on session 9's and
+#: session 10's final models, after every choice was made
+HOLDOUT7_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout7.yml"
 #: written to choose the learned detector's settings (bot/nlu/detector_check.py)
 DEV_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_dev.yml"
 #: written blind on 2026-11-27 (session 8) by someone who read neither data/, bot/ nor the
@@ -69,13 +74,18 @@ NO_ISSUE_SET = PROJECT_ROOT / "tests" / "nlu" / "test_no_issue_answers.yml"
 #: a second annotation of a test set's inform texts, by an annotator who saw neither the first
 #: annotation, data/ nor bot/: how far two careful annotators agree bounds what the NLU can score
 SECOND_ANNOTATIONS = {
+    "holdout7_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout7_second.yml",
     "holdout6_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6_second.yml",
     "holdout5_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout5_second.yml",
     "holdout4_test_set": PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout4_second.yml",
 }
 #: report key -> (file, how it was used); the first is the headline
 TEST_SETS = {
-    "holdout6_test_set": (HOLDOUT6_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout7_test_set": (HOLDOUT7_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout6_test_set": (
+        HOLDOUT6_TEST_SET,
+        "written blind, never tuned on; figures seen 4 times, 3 of them to judge session 10's intent data",
+    ),
     "holdout5_test_set": (HOLDOUT5_TEST_SET, "written blind, never tuned on, figures seen twice before"),
     "holdout4_test_set": (HOLDOUT4_TEST_SET, "written blind, never tuned on, figures seen 6 times before"),
     "holdout3_test_set": (
