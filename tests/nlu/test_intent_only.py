@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.nlu.intent_only import detector_only, without_detector_only
+from bot.nlu.intent_only import (
+    IntentCountVectors,
+    IntentLexicalSyntactic,
+    detector_only,
+    without_detector_only,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -43,13 +52,6 @@ def test_the_project_marks_every_issue_file_and_nothing_in_nlu_yml():
 
 def test_the_featurizers_featurize_only_the_intent_examples_for_training(tmp_path):
     """DIET, the only reader of these features, never trains on detector_only examples."""
-    from rasa.engine.graph import ExecutionContext
-    from rasa.engine.storage.local_model_storage import LocalModelStorage
-    from rasa.engine.storage.resource import Resource
-    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-
-    from bot.nlu.intent_only import IntentCountVectors, IntentLexicalSyntactic
-
     nlu = tmp_path / "nlu.yml"
     nlu.write_text(
         'version: "3.1"\n'
