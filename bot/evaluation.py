@@ -354,11 +354,16 @@ def parse_figures(times: list[list[float]]) -> dict:
     }
 
 
+def headline_key() -> str:
+    """The newest test set present: for a missing file, Rasa would test its default, data/."""
+    return next(key for key, (path, _) in TEST_SETS.items() if path.exists())
+
+
 def rasa_reports(quick: bool) -> dict:
     rasa = str(Path(sys.executable).parent / "rasa")
     out = OUT / "rasa"
-    # the newest test set present: Rasa would test a missing file's default, data/, instead
-    headline, headline_set = next((key, path) for key, (path, _) in TEST_SETS.items() if path.exists())
+    headline = headline_key()
+    headline_set = TEST_SETS[headline][0]
     commands = {
         headline: [
             rasa,
@@ -408,7 +413,7 @@ def markdown(report: dict) -> str:
     for key, (path, how) in TEST_SETS.items():
         if key not in report:
             continue
-        t, headline = report[key], key == next(iter(TEST_SETS))
+        t, headline = report[key], key == headline_key()
 
         def goal(g: str, headline: bool = headline) -> str:
             return f" (goal {g})" if headline else ""
