@@ -61,6 +61,16 @@ class Catalog:
         return self.entries["quality_issue"][id_]
 
 
+def words(where: str, values: list | None) -> tuple[str, ...]:
+    """A word list of the catalog, checked: YAML reads a bare on, off, yes or no as a
+    boolean, which would silently never match (quote them)."""
+    values = values or ()
+    odd = [v for v in values if not isinstance(v, str)]
+    if odd:
+        raise ValueError(f"catalog {where}: {odd} are not words; quote on/off/yes/no in bot/catalog.yml")
+    return tuple(values)
+
+
 @cache
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -73,20 +83,20 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 label=item["label"],
                 definition=item["definition"],
                 followup=item.get("followup") or item["label"].lower(),
-                synonyms=tuple(item.get("synonyms") or ()),
+                synonyms=words(f"{item['id']} synonyms", item.get("synonyms")),
                 patterns=tuple(tuple(p) for p in item.get("patterns") or ()),
                 cues=tuple(item.get("cues") or ()),
                 innocent=tuple(item.get("innocent") or ()),
             )
             for item in raw[section]
         }
-    context = {k: tuple(v) for k, v in (raw.get("data_type_context") or {}).items()}
+    context = {k: words(f"data_type_context {k}", v) for k, v in (raw.get("data_type_context") or {}).items()}
     return Catalog(
         entries=entries,
         data_type_context=context,
         cue_sets=dict(raw.get("cue_sets") or {}),
-        handling_words=tuple(raw.get("handling_words") or ()),
-        prediction_verbs=tuple(raw.get("prediction_verbs") or ()),
-        prediction_subjects=tuple(raw.get("prediction_subjects") or ()),
+        handling_words=words("handling_words", raw.get("handling_words")),
+        prediction_verbs=words("prediction_verbs", raw.get("prediction_verbs")),
+        prediction_subjects=words("prediction_subjects", raw.get("prediction_subjects")),
         source_as_subject={k: tuple(v) for k, v in (raw.get("source_as_subject") or {}).items()},
     )

@@ -70,6 +70,9 @@ NEGATED_HAVING = {
 }
 #: tokens before a mention in which a negation and a having word are looked for
 NEGATION_WINDOW = 6
+#: content words allowed between a data type's context and the mention (names_the_data)
+MAX_DATA_MODIFIERS = 3
+POSSESSIVE = ("'", "'s", "’", "’s")
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
@@ -78,18 +81,55 @@ def lower_keeping_offsets(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def names_the_data(span: Span, context: dict[str, tuple[str, ...]]) -> bool:
-    """True when a data-type mention opens a clause (after filler words only) or follows
-    a verb of working with data; see `data_type_context` in the catalog."""
+def names_the_data(
+    span: Span, context: dict[str, tuple[str, ...]], issue_starts: frozenset[int] = frozenset()
+) -> bool:
+    """True when a data-type mention follows a verb of working with data, or opens a
+    clause (after filler words only) that does not go on to name an issue ("the claims
+    table has nulls" only mentions the table); see `data_type_context` in the catalog. Up
+    to MAX_DATA_MODIFIERS content words may stand in between: they name the data more
+    closely ("sentinel satellite images", "we crawl news articles"), unless one of them is
+    an issue ("mislabeled images": the images are only mentioned)."""
     lead, verbs = set(context.get("lead_words", ())), set(context.get("verbs", ()))
     if not lead and not verbs:
         return True
-    for token in reversed(span.doc[max(0, span.start - 6) : span.start]):
-        if token.lower_ in CLAUSE_BREAKS or token.lemma_ in verbs:
-            return True
-        if token.lower_ not in lead:
+    doc, modifiers = span.doc, 0
+    issue_tokens = {t.i for ent in doc.ents if ent.label_ == "quality_issue" for t in ent}
+    opens_clause = span.start < 6 + MAX_DATA_MODIFIERS
+    for token in reversed(doc[max(0, span.start - 6 - MAX_DATA_MODIFIERS) : span.start]):
+        if token.i in issue_tokens:
             return False
-    return span.start < 6
+        if token.lemma_ in verbs:
+            return True
+        if token.lower_ in CLAUSE_BREAKS:
+            opens_clause = True
+            break
+        if token.lower_ in lead or token.lower_ in POSSESSIVE:
+            continue
+        if token.is_stop or not token.is_alpha or modifiers == MAX_DATA_MODIFIERS:
+            return False
+        modifiers += 1
+    return opens_clause and not issue_in_clause(doc[span.end :], issue_starts)
+
+
+def issue_in_clause(rest: Span, issue_starts: frozenset[int]) -> bool:
+    """True when an issue mention starts in `rest` before its clause ends."""
+    for token in rest:
+        if token.lower_ in CLAUSE_BREAKS:
+            return False
+        if token.i in issue_starts:
+            return True
+    return False
+
+
+def modifies_a_data_type(span: Span) -> bool:
+    """True when the next word (past a possessive) opens another data-type mention: in
+    "molecule graphs" or "the store cameras' footage" the data are the graphs and the
+    footage."""
+    doc, i = span.doc, span.end
+    while i < len(doc) and doc[i].lower_ in POSSESSIVE:
+        i += 1
+    return any(ent.start == i and ent.label_ == "data_type" for ent in doc.ents) if i < len(doc) else False
 
 
 def cue_matcher(nlp: Language, catalog: Catalog) -> CueMatcher:
@@ -258,12 +298,18 @@ def catalog_entities(
             for label, id_, start, end in innocent
         )
 
+    issue_starts = frozenset(
+        {ent.start for ent in doc.ents if ent.label_ == "quality_issue"}
+        | {start for cue, start, _ in matches if cue.label == "quality_issue" and not cue.innocent}
+    )
     if denies_an_issue(doc):
         held_back.add("quality_issue")
     found = []
     for ent in doc.ents:
         value = ent.ent_id_ or ent.text
-        if ent.label_ == "data_type" and not names_the_data(ent, catalog.data_type_context):
+        if ent.label_ == "data_type" and (
+            modifies_a_data_type(ent) or not names_the_data(ent, catalog.data_type_context, issue_starts)
+        ):
             held_back.add(ent.label_)
             continue
         no_issue = ent.label_ == "quality_issue" and (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import load_catalog
+from bot.catalog import load_catalog, words
 from bot.nlu.catalog_entity_extractor import (
     catalog_entities,
     cue_matcher,
@@ -218,6 +218,35 @@ def test_data_type_only_where_the_answer_names_its_data(found):
     assert not found("a lot of mislabeled images", "data_type")
 
 
+@pytest.mark.parametrize(
+    "text,data_type",
+    [
+        ("sentinel satellite images, clouds hide the fields half the season", "image"),
+        ("we crawl news articles from a few hundred sites", "text"),
+        ("we predict binding affinity on molecular graphs", "graph"),  # "on" read as a word, not a boolean
+        ("pubchem molecule graphs", "graph"),  # the head names the data, not "molecule"
+        ("our store cameras' footage", "video"),
+        ("in the clinic we have thousands of sensor signals", "time_series"),
+    ],
+)
+def test_data_type_named_with_its_modifiers(found, text, data_type):
+    assert found(text, "data_type") == {data_type}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly the claims table has nulls everywhere",  # the clause is about an issue
+        "the cameras are run by the rail operator",  # a camera is not data
+        "we have lots of noisy labelled images",  # an issue word names the images
+        "the labels for the images come from the radiology reports",
+        "we lost the weights, we only have the docker image",  # an innocent sense
+    ],
+)
+def test_data_type_mentioned_in_passing(found, text):
+    assert not found(text, "data_type")
+
+
 def test_people_are_a_source_only_when_they_collect(found):
     assert found("field technicians enter the readings on a tablet", "data_source") == {"data_collectors"}
     assert not found("the annotators disagree a lot", "data_source")
@@ -296,3 +325,12 @@ def test_expanded_patterns_match_what_the_catalog_patterns_match():
         before, after = ([(e.start, e.end, e.ent_id_) for e in nlp(text).ents] for nlp in rulers)
         assert before == after
     assert any(rulers[0](t).ents for t in texts)
+
+
+def test_a_bare_yes_or_on_in_a_word_list_is_an_error():
+    # YAML reads a bare `on` or `yes` as True, which would silently never match
+    with pytest.raises(ValueError, match="quote"):
+        words("verbs", ["use", True])
+    assert words("verbs", None) == ()
+    assert "on" in load_catalog().data_type_context["verbs"]
+    assert "yes" in load_catalog().data_type_context["lead_words"]
