@@ -334,3 +334,18 @@ def test_a_bare_yes_or_on_in_a_word_list_is_an_error():
     assert words("verbs", None) == ()
     assert "on" in load_catalog().data_type_context["verbs"]
     assert "yes" in load_catalog().data_type_context["lead_words"]
+
+
+@pytest.mark.parametrize(
+    "text,source",
+    [
+        ("user follow graph from our db", "internal_system"),
+        ("hyperspectral images of leaves, taken by our own cameras", "internal_system"),
+        ("order history from the warehouse management platform", "internal_system"),
+        ("payment history we get from a fintech partner", "external_service"),
+        ("the maps provider we pay for", "external_service"),
+        ("3d scans that partner dental clinics send us", "external_service"),
+    ],
+)
+def test_sources_said_by_whose_they_are(found, text, source):
+    assert found(text, "data_source") == {source}
