@@ -45,6 +45,8 @@ class Catalog:
     cue_sets: dict[str, str] = field(default_factory=dict)
     #: verbs (lemmas) that make a following issue mention a handling statement
     handling_words: tuple[str, ...] = ()
+    #: nouns (lemmas) that make an issue mention right before them a handling statement
+    handling_nouns: tuple[str, ...] = ()
     #: verbs (lemmas) whose object is what the model predicts, and the subjects before them
     prediction_verbs: tuple[str, ...] = ()
     prediction_subjects: tuple[str, ...] = ()
@@ -96,6 +98,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         data_type_context=context,
         cue_sets=dict(raw.get("cue_sets") or {}),
         handling_words=words("handling_words", raw.get("handling_words")),
+        handling_nouns=words("handling_nouns", raw.get("handling_nouns")),
         prediction_verbs=words("prediction_verbs", raw.get("prediction_verbs")),
         prediction_subjects=words("prediction_subjects", raw.get("prediction_subjects")),
         source_as_subject={k: tuple(v) for k, v in (raw.get("source_as_subject") or {}).items()},

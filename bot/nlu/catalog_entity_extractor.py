@@ -237,20 +237,37 @@ def denies_an_issue(doc: Doc) -> bool:
     return bool(DENIAL.search(lemmas))
 
 
-def handled(span: Span, handling: set[str]) -> bool:
+def handled(span: Span, handling: set[str], nouns: frozenset[str] = frozenset()) -> bool:
     """'we impute the missing values', 'we oversample the minority class': the mention is
     the object of a handling verb (catalog `handling_words`, lemmas) within five tokens
     before it ('we drop the columns with too many nulls'), in its clause: the answer says
     how it is handled, so no follow-up. A handling word followed by "be" is a noun, the
-    mention's subject ("addresses are full of typos")."""
+    mention's subject ("addresses are full of typos"). The same in the passive ('nulls
+    are flagged', 'outliers get clipped') and before a handling noun ('drift dashboards',
+    'a fairness audit'; catalog `handling_nouns`)."""
     for token in reversed(span.doc[max(0, span.start - 5) : span.start]):
         if token.lemma_ in handling and not (
             token.i + 1 < len(token.doc) and token.doc[token.i + 1].lemma_ == "be"
         ):
             return True
         if token.lower_ in CLAUSE_BREAKS:
+            break
+    after = span.doc[span.end : span.end + 4]
+    if len(after) and after[0].lemma_ in nouns:
+        return True
+    for i, token in enumerate(after):
+        if token.lower_ in CLAUSE_BREAKS:
             return False
+        if token.lemma_ in ("be", "get") and any(
+            participle(t) and t.lemma_ in handling for t in after[i + 1 : i + 3]
+        ):
+            return True
     return False
+
+
+def participle(token) -> bool:
+    """'flagged', 'clipped', 'caught': a passive handling verb ('is cleaning' is no passive)."""
+    return token.lower_.endswith("ed") or token.lower_ in ("caught", "done", "kept")
 
 
 def predicted(span: Span, catalog: Catalog) -> bool:
@@ -288,6 +305,7 @@ def catalog_entities(
     that the learned detector (issue_detector.py) does not bring them back; so does
     quality_issue in an answer that denies an issue (DENIAL)."""
     handling = set(catalog.handling_words)
+    handling_nouns = frozenset(catalog.handling_nouns)
     held_back = set() if held_back is None else held_back
     matches = cues(doc)
     innocent = [(cue.label, cue.id, start, end) for cue, start, end in matches if cue.innocent]
@@ -313,7 +331,7 @@ def catalog_entities(
             held_back.add(ent.label_)
             continue
         no_issue = ent.label_ == "quality_issue" and (
-            negated(ent) or handled(ent, handling) or predicted(ent, catalog)
+            negated(ent) or handled(ent, handling, handling_nouns) or predicted(ent, catalog)
         )
         if no_issue or in_innocent_sense(ent, value):
             held_back.add(ent.label_)
@@ -325,7 +343,7 @@ def catalog_entities(
             continue
         span = Span(doc, start, end, label=cue.label)
         no_issue = cue.label == "quality_issue" and (
-            negated(span) or handled(span, handling) or predicted(span, catalog)
+            negated(span) or handled(span, handling, handling_nouns) or predicted(span, catalog)
         )
         dropped = no_issue or in_innocent_sense(span, cue.id)
         if dropped:

@@ -89,6 +89,8 @@ def test_issue_descriptions(found):
         "data drift? not really.",
         "what do you mean?",
         "hello there",
+        "nulls are flagged with an indicator column",  # passive handling
+        "feature drift dashboards in evidently, reviewed every monday",  # a handling noun
     ],
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
@@ -349,3 +351,9 @@ def test_a_bare_yes_or_on_in_a_word_list_is_an_error():
 )
 def test_sources_said_by_whose_they_are(found, text, source):
     assert found(text, "data_source") == {source}
+
+
+def test_a_progressive_or_a_rule_is_no_handling(found):
+    # "is cleaning" is no passive; "privacy rules" are no handling step
+    assert "manual_data_work" in found("80 percent of the time is cleaning and reconciling files by hand")
+    assert "privacy" in found("we are not allowed to see the raw records because of privacy rules")
