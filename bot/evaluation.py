@@ -84,17 +84,17 @@ TEST_SETS = {
     "holdout7_test_set": (HOLDOUT7_TEST_SET, "written blind, never tuned on: the headline"),
     "holdout6_test_set": (
         HOLDOUT6_TEST_SET,
-        "written blind, never tuned on; figures seen 4 times, 3 of them to judge session 10's intent data",
+        "written blind; figures seen 4 times (session 10's intent data); entity errors read in session 11",
     ),
     "holdout5_test_set": (HOLDOUT5_TEST_SET, "written blind, never tuned on, figures seen twice before"),
     "holdout4_test_set": (HOLDOUT4_TEST_SET, "written blind, never tuned on, figures seen 6 times before"),
     "holdout3_test_set": (
         HOLDOUT3_TEST_SET,
-        "written blind; figures seen about 18 times, to judge sessions 8 and 9's NLU changes",
+        "written blind; figures seen about 18 times (sessions 8 and 9); entity errors read in session 11",
     ),
     "holdout2_test_set": (
         HOLDOUT2_TEST_SET,
-        "written blind; figures seen about 20 times, to judge sessions 8 and 9's NLU changes",
+        "written blind; figures seen about 20 times (sessions 8 and 9); entity errors read in session 11",
     ),
     "holdout_test_set": (HOLDOUT_TEST_SET, "written blind, never tuned on, figures seen once before"),
     "dev_test_set": (DEV_TEST_SET, "written apart, used to choose the learned detector's settings"),
