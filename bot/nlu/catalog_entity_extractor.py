@@ -27,7 +27,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from bot.catalog import Catalog, load_catalog
 from bot.nlu.cues import Cue, CueMatcher, compile_cue
@@ -72,6 +72,7 @@ NEGATED_HAVING = {
 NEGATION_WINDOW = 6
 #: content words allowed between a data type's context and the mention (names_the_data)
 MAX_DATA_MODIFIERS = 3
+#: skipped between a data type and the word it belongs to ("the store cameras' footage")
 POSSESSIVE = ("'", "'s", "’", "’s")
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
@@ -265,7 +266,7 @@ def handled(span: Span, handling: set[str], nouns: frozenset[str] = frozenset())
     return False
 
 
-def participle(token) -> bool:
+def participle(token: Token) -> bool:
     """'flagged', 'clipped', 'caught': a passive handling verb ('is cleaning' is no passive)."""
     return token.lower_.endswith("ed") or token.lower_ in ("caught", "done", "kept")
 
