@@ -83,19 +83,23 @@ def lower_keeping_offsets(text: str) -> str:
 
 
 def names_the_data(
-    span: Span, context: dict[str, tuple[str, ...]], issue_starts: frozenset[int] = frozenset()
+    span: Span,
+    context: dict[str, tuple[str, ...]],
+    issue_tokens: frozenset[int] = frozenset(),
+    issue_starts: frozenset[int] = frozenset(),
 ) -> bool:
     """True when a data-type mention follows a verb of working with data, or opens a
     clause (after filler words only) that does not go on to name an issue ("the claims
     table has nulls" only mentions the table); see `data_type_context` in the catalog. Up
     to MAX_DATA_MODIFIERS content words may stand in between: they name the data more
     closely ("sentinel satellite images", "we crawl news articles"), unless one of them is
-    an issue ("mislabeled images": the images are only mentioned)."""
+    an issue ("mislabeled images": the images are only mentioned). `issue_tokens`: the
+    tokens of the answer's issue entities; `issue_starts`: where its issue mentions
+    (entities and cues) start."""
     lead, verbs = set(context.get("lead_words", ())), set(context.get("verbs", ()))
     if not lead and not verbs:
         return True
     doc, modifiers = span.doc, 0
-    issue_tokens = {t.i for ent in doc.ents if ent.label_ == "quality_issue" for t in ent}
     opens_clause = span.start < 6 + MAX_DATA_MODIFIERS
     for token in reversed(doc[max(0, span.start - 6 - MAX_DATA_MODIFIERS) : span.start]):
         if token.i in issue_tokens:
@@ -317,8 +321,10 @@ def catalog_entities(
             for label, id_, start, end in innocent
         )
 
+    issue_ents = [ent for ent in doc.ents if ent.label_ == "quality_issue"]
+    issue_tokens = frozenset(t.i for ent in issue_ents for t in ent)
     issue_starts = frozenset(
-        {ent.start for ent in doc.ents if ent.label_ == "quality_issue"}
+        {ent.start for ent in issue_ents}
         | {start for cue, start, _ in matches if cue.label == "quality_issue" and not cue.innocent}
     )
     if denies_an_issue(doc):
@@ -327,7 +333,8 @@ def catalog_entities(
     for ent in doc.ents:
         value = ent.ent_id_ or ent.text
         if ent.label_ == "data_type" and (
-            modifies_a_data_type(ent) or not names_the_data(ent, catalog.data_type_context, issue_starts)
+            modifies_a_data_type(ent)
+            or not names_the_data(ent, catalog.data_type_context, issue_tokens, issue_starts)
         ):
             held_back.add(ent.label_)
             continue
