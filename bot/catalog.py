@@ -87,8 +87,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
                 followup=item.get("followup") or item["label"].lower(),
                 synonyms=words(f"{item['id']} synonyms", item.get("synonyms")),
                 patterns=tuple(tuple(p) for p in item.get("patterns") or ()),
-                cues=tuple(item.get("cues") or ()),
-                innocent=tuple(item.get("innocent") or ()),
+                cues=words(f"{item['id']} cues", item.get("cues")),
+                innocent=words(f"{item['id']} innocent", item.get("innocent")),
             )
             for item in raw[section]
         }
@@ -101,5 +101,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         handling_nouns=words("handling_nouns", raw.get("handling_nouns")),
         prediction_verbs=words("prediction_verbs", raw.get("prediction_verbs")),
         prediction_subjects=words("prediction_subjects", raw.get("prediction_subjects")),
-        source_as_subject={k: tuple(v) for k, v in (raw.get("source_as_subject") or {}).items()},
+        source_as_subject={
+            k: words(f"source_as_subject {k}", v) for k, v in (raw.get("source_as_subject") or {}).items()
+        },
     )

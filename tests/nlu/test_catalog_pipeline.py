@@ -97,6 +97,12 @@ def test_no_issue_in_handling_negation_or_small_talk(found, text):
     assert not found(text)
 
 
+def test_a_progressive_or_a_rule_is_no_handling(found):
+    # "is cleaning" is no passive; "privacy rules" are no handling step
+    assert "manual_data_work" in found("80 percent of the time is cleaning and reconciling files by hand")
+    assert "privacy" in found("we are not allowed to see the raw records because of privacy rules")
+
+
 @pytest.mark.parametrize(
     "innocent,issue,issue_id",
     [
@@ -255,6 +261,21 @@ def test_people_are_a_source_only_when_they_collect(found):
     assert found("we hired students to annotate the recordings", "data_source") == {"data_collectors"}
 
 
+@pytest.mark.parametrize(
+    "text,source",
+    [
+        ("user follow graph from our db", "internal_system"),
+        ("hyperspectral images of leaves, taken by our own cameras", "internal_system"),
+        ("order history from the warehouse management platform", "internal_system"),
+        ("payment history we get from a fintech partner", "external_service"),
+        ("the maps provider we pay for", "external_service"),
+        ("3d scans that partner dental clinics send us", "external_service"),
+    ],
+)
+def test_sources_said_by_whose_they_are(found, text, source):
+    assert found(text, "data_source") == {source}
+
+
 def test_a_source_that_is_the_subject_of_its_own_issue_is_no_source(found):
     text = "the students annotated the same sentences in different ways"
     assert found(text) == {"inconsistent_annotations"} and not found(text, "data_source")
@@ -336,24 +357,3 @@ def test_a_bare_yes_or_on_in_a_word_list_is_an_error():
     assert words("verbs", None) == ()
     assert "on" in load_catalog().data_type_context["verbs"]
     assert "yes" in load_catalog().data_type_context["lead_words"]
-
-
-@pytest.mark.parametrize(
-    "text,source",
-    [
-        ("user follow graph from our db", "internal_system"),
-        ("hyperspectral images of leaves, taken by our own cameras", "internal_system"),
-        ("order history from the warehouse management platform", "internal_system"),
-        ("payment history we get from a fintech partner", "external_service"),
-        ("the maps provider we pay for", "external_service"),
-        ("3d scans that partner dental clinics send us", "external_service"),
-    ],
-)
-def test_sources_said_by_whose_they_are(found, text, source):
-    assert found(text, "data_source") == {source}
-
-
-def test_a_progressive_or_a_rule_is_no_handling(found):
-    # "is cleaning" is no passive; "privacy rules" are no handling step
-    assert "manual_data_work" in found("80 percent of the time is cleaning and reconciling files by hand")
-    assert "privacy" in found("we are not allowed to see the raw records because of privacy rules")
