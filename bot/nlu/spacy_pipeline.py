@@ -38,16 +38,30 @@ def blank_pipeline() -> Language:
     return nlp
 
 
-def catalog_patterns(catalog: Catalog) -> list[dict]:
+def catalog_patterns(catalog: Catalog, nlp: Language | None = None) -> list[dict]:
     patterns = []
     for entity, entries in catalog.entries.items():
         for entry in entries.values():
             for phrase in entry.synonyms:
-                patterns.append({"label": entity, "id": entry.id, "pattern": phrase.lower()})
+                for variant in (phrase.lower(), *plural_variant(phrase.lower(), nlp)):
+                    patterns.append({"label": entity, "id": entry.id, "pattern": variant})
             for token_pattern in entry.patterns:
                 for pattern in first_token_expanded(list(token_pattern)):
                     patterns.append({"label": entity, "id": entry.id, "pattern": pattern})
     return patterns
+
+
+def plural_variant(phrase: str, nlp: Language | None) -> tuple[str, ...]:
+    """The phrase with its last word in the plural, where the lookup lemmatizer would miss it:
+    it reads "reading" as the verb "read" but "readings" as "reading", so "sensor reading"
+    alone never matched "sensor readings" (likewise recordings, feeds, postings)."""
+    head, _, last = phrase.rpartition(" ")
+    if nlp is None or not last.isalpha() or last.endswith("s"):
+        return ()
+    plural = last + "s"
+    if nlp(last)[0].lemma_ == last or nlp(plural)[0].lemma_ != last:
+        return ()
+    return (f"{head} {plural}".strip(),)
 
 
 def first_token_expanded(pattern: list[dict]) -> list[list[dict]]:
@@ -67,7 +81,7 @@ def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Langua
     catalog = catalog or load_catalog()
     add_typo_lemmas(nlp, catalog_words(catalog))
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LEMMA"})
-    ruler.add_patterns(catalog_patterns(catalog))  # phrases are lemmatized by the pipeline
+    ruler.add_patterns(catalog_patterns(catalog, nlp))  # phrases are lemmatized by the pipeline
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return nlp
