@@ -55,6 +55,9 @@ def found(tmp_path_factory):
         ("explainabilty matters to the clients", "explainability"),
         ("concept drfit hit us hard", "drift"),  # five-letter words get one-slip variants too
         ("the lables are wrong", "noisy_labels"),
+        ("it was brilliant on the pilot site and failed on the other two", "overfitting"),
+        ("the bureau rescaled its scores without any notice", "unstable_data_provider"),
+        ("the forecast underestimates the holiday peaks", "poor_predictions"),
     ],
 )
 def test_issue_named_or_described(found, text, issue):
