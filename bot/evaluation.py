@@ -62,8 +62,8 @@ HOLDOUT5_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout5.yml"
 #: session 10 (in aggregate), among the validation sets that judged new intent data and epochs
 HOLDOUT6_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6.yml"
 #: written blind on 2026-11-27 (session 10) the same way, while that session's intent data was
-#: judged on other sets only. Its figures were read on the final models of sessions 9, 10 and
-#: 11 only, after every choice was made; its errors were never read
+#: judged on other sets only. Its figures were read on the final models of sessions 9 to 12
+#: only, after every choice was made; its errors were never read
 HOLDOUT7_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout7.yml"
 #: written blind on 2026-11-27 (session 12) the same way, while that session's catalog changes
 #: were judged on the tuning sets only: the headline. Its figures are read on final models only
@@ -88,7 +88,7 @@ TEST_SETS = {
     "holdout8_test_set": (HOLDOUT8_TEST_SET, "written blind, never tuned on: the headline"),
     "holdout7_test_set": (
         HOLDOUT7_TEST_SET,
-        "written blind, never tuned on; figures read on the final models of sessions 9-11",
+        "written blind, never tuned on; figures read on the final models of sessions 9-12",
     ),
     "holdout6_test_set": (
         HOLDOUT6_TEST_SET,

@@ -8,8 +8,9 @@ disk (`python -m bot.nlu.spacy_pipeline [OUT_DIR]`).
 Text is lowercased before matching (see CatalogEntityExtractor), so patterns are lowercase.
 
 Synonyms go to the ruler as phrases compared by lemma (spaCy's PhraseMatcher, far faster
-than one token pattern each); `patterns` stay token patterns. The catalog's cues are
-matched afterwards by CatalogEntityExtractor (see cues.py).
+than one token pattern each), plus a plural where the lookup lemmatizer reads the singular as
+a verb ("reading" -> "read", see plural_variant); `patterns` stay token patterns. The
+catalog's cues are matched afterwards by CatalogEntityExtractor (see cues.py).
 
 A token pattern whose first token is a set (`{"LEMMA": {"IN": [...]}}`) goes to the ruler
 as one pattern per word of the set: spaCy's Matcher tests a set in Python, for every token
@@ -80,8 +81,9 @@ def build(out_dir: Path = DEFAULT_OUT, catalog: Catalog | None = None) -> Langua
     nlp = blank_pipeline()
     catalog = catalog or load_catalog()
     add_typo_lemmas(nlp, catalog_words(catalog))
+    patterns = catalog_patterns(catalog, nlp)  # before the ruler: plural_variant only lemmatizes
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": "LEMMA"})
-    ruler.add_patterns(catalog_patterns(catalog, nlp))  # phrases are lemmatized by the pipeline
+    ruler.add_patterns(patterns)  # phrases are lemmatized by the pipeline
     out_dir.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return nlp
