@@ -16,7 +16,9 @@ uh, is messy") but never a sentence end, keeping a cue inside one sentence, nor 
 skipped without using up a gap ("the sample is, um, really very small").
 
 The matcher is plain Python indexed by each cue's first word: spaCy's Matcher needs one
-optional wildcard token per gap position, which made it the slowest step of a parse.
+optional wildcard token per gap position, which made it the slowest step of a parse. It
+reads the doc once into plain lists and skips a cue whose required words are not all in the
+doc.
 """
 
 from __future__ import annotations
@@ -41,9 +43,6 @@ class Slot:
     lemmas: frozenset[str] = frozenset()  # empty: a number
     optional: bool = False
     gap: int = 0  # tokens that may be skipped before this slot
-
-    def matches(self, token) -> bool:
-        return token.lemma_ in self.lemmas if self.lemmas else token.like_num
 
 
 @dataclass(frozen=True)
@@ -97,39 +96,80 @@ class CueMatcher:
                     self.by_first_lemma[lemma].append(cue)
             else:
                 self.starting_with_number.append(cue)
+        # per cue: the lemma sets of its later required words, and whether it needs a number
+        self.required: dict[int, tuple[tuple[frozenset[str], ...], bool]] = {
+            id(cue): (
+                tuple(slot.lemmas for slot in cue.slots[1:] if slot.lemmas and not slot.optional),
+                any(not slot.lemmas and not slot.optional for slot in cue.slots[1:]),
+            )
+            for cue in cues
+        }
+
+    def _could_match(self, cue: Cue, words: _Words) -> bool:
+        """False when a later required word (or number) of the cue is nowhere in the doc:
+        most candidates fail here without a walk."""
+        needed, needs_number = self.required[id(cue)]
+        return (words.has_number or not needs_number) and all(
+            not lemmas.isdisjoint(words.lemmas) for lemmas in needed
+        )
 
     def __call__(self, doc: Doc) -> list[tuple[Cue, int, int]]:
         """(cue, start token, end token) of each cue's first match at each position."""
+        words = _Words(doc)
+        possible: dict[int, bool] = {}
         found = []
-        for i, token in enumerate(doc):
-            candidates = self.by_first_lemma.get(token.lemma_, [])
-            if token.like_num:
+        for i, lemma in enumerate(words.lemma):
+            candidates = self.by_first_lemma.get(lemma, [])
+            if words.like_num[i]:
                 candidates = candidates + self.starting_with_number
             for cue in candidates:
-                end = _match(doc, cue.slots, 1, i + 1)
+                key = id(cue)
+                if key not in possible:
+                    possible[key] = self._could_match(cue, words)
+                if not possible[key]:
+                    continue
+                end = _match(words, cue.slots, 1, i + 1)
                 if end is not None:
                     found.append((cue, i, end))
         return found
 
 
-def _match(doc: Doc, slots: tuple[Slot, ...], k: int, pos: int, extra_gap: int = 0) -> int | None:
+class _Words:
+    """What matching reads of each token, as plain lists: indexing a spaCy Doc builds a
+    Token object each time, which made the matcher the slowest step of a parse."""
+
+    __slots__ = ("lemma", "lower", "like_num", "lemmas", "has_number")
+
+    def __init__(self, doc: Doc):
+        self.lemma = [token.lemma_ for token in doc]
+        self.lower = [token.lower_ for token in doc]
+        self.like_num = [token.like_num for token in doc]
+        self.lemmas = frozenset(self.lemma)
+        self.has_number = any(self.like_num)
+
+
+_STOPS = SENTENCE_ENDS | NEGATIONS
+
+
+def _match(words: _Words, slots: tuple[Slot, ...], k: int, pos: int, extra_gap: int = 0) -> int | None:
     """End of the shortest match of slots[k:] starting at token `pos`, or None.
     A skipped optional slot hands its gap on to the next one."""
     if k == len(slots):
         return pos
     slot = slots[k]
     gap = slot.gap + extra_gap
-    stops = SENTENCE_ENDS if slot.lemmas & NEGATIONS else SENTENCE_ENDS | NEGATIONS  # "don't, don't"
-    at, skipped = pos, 0
-    while at < len(doc) and skipped <= gap:
-        if at > pos and doc[at - 1].lower_ in stops:
+    stops = _STOPS if slot.lemmas.isdisjoint(NEGATIONS) else SENTENCE_ENDS  # "don't, don't"
+    lemmas, lower = slot.lemmas, words.lower
+    at, skipped, n = pos, 0, len(lower)
+    while at < n and skipped <= gap:
+        if at > pos and lower[at - 1] in stops:
             break
-        if slot.matches(doc[at]):
-            end = _match(doc, slots, k + 1, at + 1)
+        if words.lemma[at] in lemmas if lemmas else words.like_num[at]:
+            end = _match(words, slots, k + 1, at + 1)
             if end is not None:
                 return end
-        skipped += doc[at].lower_ not in FILLERS
+        skipped += lower[at] not in FILLERS
         at += 1
     if slot.optional:
-        return _match(doc, slots, k + 1, pos, gap)
+        return _match(words, slots, k + 1, pos, gap)
     return None

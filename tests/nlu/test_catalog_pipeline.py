@@ -334,6 +334,20 @@ def test_fillers_do_not_use_up_a_gap():
     assert not CueMatcher([cue])(nlp("the data we get is so messy"))
 
 
+def test_matcher_prefilter_keeps_numbers_and_optional_words_apart():
+    """The matcher skips a cue whose required words are not all in the doc; a number slot
+    needs a number anywhere, and an optional word is never required."""
+    nlp = build.__globals__["blank_pipeline"]()
+    slots = compile_cue(nlp, "only ...3 #num ?labelled scan|scans", {})
+    matcher = CueMatcher([Cue(label="quality_issue", id="x", slots=slots)])
+    assert [(s, e) for _, s, e in matcher(nlp("we have only 80 scans"))] == [(2, 5)]
+    assert matcher(nlp("we have only eighty labelled scans"))
+    assert not matcher(nlp("we have only a few scans"))
+    assert not matcher(nlp("only 80 patients so far"))
+    assert matcher(nlp("only 80 scans. no, wait"))
+    assert not matcher(nlp("we have only. 80 scans"))  # a sentence end stops the gap
+
+
 def test_one_slip_variants():
     assert {"mising", "misssing", "imssing"} <= one_slips("missing")
     assert "missing" not in one_slips("missing")
