@@ -85,7 +85,10 @@ SECOND_ANNOTATIONS = {
 }
 #: report key -> (file, how it was used); the first is the headline
 TEST_SETS = {
-    "holdout8_test_set": (HOLDOUT8_TEST_SET, "written blind, never tuned on: the headline"),
+    "holdout8_test_set": (
+        HOLDOUT8_TEST_SET,
+        "written blind, never tuned on: the headline; 15 data_type errors seen in session 13's report",
+    ),
     "holdout7_test_set": (
         HOLDOUT7_TEST_SET,
         "written blind, never tuned on; figures read on the final models of sessions 9-12",
@@ -109,6 +112,11 @@ TEST_SETS = {
     "blind_test_set": (BLIND_TEST_SET, "written blind, then used for error analysis"),
     "test_set": (TEST_SET, "written apart from training, then used for error analysis"),
 }
+#: sets still (nearly) honest: the report gives their figures and error counts but not the
+#: misread texts, so that reading the report cannot make them tuning sets
+SEALED = frozenset(
+    {"holdout8_test_set", "holdout7_test_set", "holdout5_test_set", "holdout4_test_set", "holdout_test_set"}
+)
 REAL_ANSWERS = PROJECT_ROOT.parent / "shared" / "data" / "coded-answers-dev.jsonl"
 OUT = PROJECT_ROOT / "var" / "eval"
 ENTITY_TYPES = ("quality_issue", "data_source", "data_type")
@@ -168,7 +176,7 @@ def training_texts() -> frozenset[str]:
     return frozenset(e.get("text").lower().strip() for f in files for e in load_data(str(f)).intent_examples)
 
 
-def test_set_figures(agent, path: Path = TEST_SET) -> dict:
+def test_set_figures(agent, path: Path = TEST_SET, sealed: bool = False) -> dict:
     from rasa.shared.nlu.training_data.loading import load_data
 
     examples = load_data(str(path)).intent_examples
@@ -186,7 +194,9 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
     confused = sum((g, p) in (("affirm", "deny"), ("deny", "affirm")) for g, p in yes_no)
 
     gold = [e.get("entities") or [] for e in examples]
-    f1_by_type, errors = entity_figures(gold, [p["entities"] for p in parsed], texts)
+    f1_by_type, errors = entity_figures(
+        gold, [p["entities"] for p in parsed], texts, max_errors=None if sealed else 15
+    )
     intent_errors = [
         {
             "text": text[:160],
@@ -197,6 +207,11 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
         for text, g, p in zip(texts, gold_intents, parsed, strict=True)
         if g != p["intent"]["name"]
     ]
+    if sealed:  # how many were misread, not which
+        entity_errors: dict = {etype: len(misread) for etype, misread in errors.items()}
+        misread_intents: list | int = len(intent_errors)
+    else:
+        entity_errors, misread_intents = errors, intent_errors
     return {
         "examples": len(examples),
         "intent_macro_f1": round(statistics.mean(per_intent.values()), 3),
@@ -205,9 +220,9 @@ def test_set_figures(agent, path: Path = TEST_SET) -> dict:
         "intent_macro_f1_not_in_training": round(statistics.mean(per_intent_unseen.values()), 3),
         "affirm_deny_confusion": round(confused / len(yes_no), 3) if yes_no else None,
         "entity_f1_by_value": f1_by_type,
-        "entity_errors": errors,
+        "entity_errors": entity_errors,
         # every misread intent, for looking at what kind of phrasing fails
-        "intent_errors": intent_errors,
+        "intent_errors": misread_intents,
     }
 
 
@@ -383,6 +398,7 @@ def rasa_reports(quick: bool) -> dict:
             str(headline_set),
             "--out",
             str(out / headline),
+            *(["--no-errors"] if headline in SEALED else []),
         ]
     }
     if not quick:
@@ -481,7 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     agent = load_agent()
     report = {
-        **{key: test_set_figures(agent, path) for key, (path, _) in TEST_SETS.items() if path.exists()},
+        **{
+            key: test_set_figures(agent, path, sealed=key in SEALED)
+            for key, (path, _) in TEST_SETS.items()
+            if path.exists()
+        },
         "real_answers": real_answer_figures(agent),
         **({"no_issue_answers": no_issue_answer_figures(agent)} if NO_ISSUE_SET.exists() else {}),
         "annotator_agreement": second_annotation_figures(agent),

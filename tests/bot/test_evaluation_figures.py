@@ -6,6 +6,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.evaluation import agreement_figures, no_issue_figures, parse_figures
+from bot.evaluation import test_set_figures as set_figures  # not collected as a test
 
 
 def issue(value: str, entity: str = "quality_issue") -> dict:
@@ -48,3 +49,27 @@ def test_agreement_scores_annotators_and_bot_by_canonical_value():
 def test_agreement_refuses_annotations_of_different_texts():
     with pytest.raises(ValueError, match="texts differ"):
         agreement_figures([example("a")], [example("b")], [[]])
+
+
+class ReadsEverythingAsDeny:
+    """Stands in for the Rasa agent: every answer is 'deny' with no entities."""
+
+    async def parse_message(self, text: str) -> dict:
+        return {"intent": {"name": "deny", "confidence": 0.9}, "entities": []}
+
+
+def test_a_sealed_set_reports_how_many_were_misread_but_not_which(tmp_path):
+    path = tmp_path / "set.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: inform\n  examples: |\n'
+        "    - the [labels](quality_issue:noisy_labels) are a mess\n"
+        "    - mostly [images](data_type:image) from the line\n"
+        "- intent: deny\n  examples: |\n    - nope\n"
+    )
+    open_figures = set_figures(ReadsEverythingAsDeny(), path)
+    sealed = set_figures(ReadsEverythingAsDeny(), path, sealed=True)
+    assert "the labels are a mess" in str(open_figures)
+    assert "labels" not in str(sealed) and "images" not in str(sealed)
+    assert sealed["entity_errors"] == {"quality_issue": 1, "data_type": 1}
+    assert sealed["intent_errors"] == 2
+    assert sealed["entity_f1_by_value"] == open_figures["entity_f1_by_value"]
