@@ -36,7 +36,10 @@ from bot.nlu.cues import Cue, CueMatcher, compile_cue
 HELD_BACK = "catalog_held_back"
 
 #: "nt" is how spaCy splits the apostrophe-less "dont", "didnt", "wasnt" of typed chat
-NEGATIONS = {"no", "not", "n't", "nt", "never", "without", "nor", "hardly", "barely", "rarely", "seldom"}
+NEGATIONS = {
+    *("no", "not", "n't", "nt", "never", "none", "without", "nor"),
+    *("hardly", "barely", "rarely", "seldom"),
+}
 NEGATED_HAVING = {
     "have",
     "see",
@@ -68,6 +71,8 @@ NEGATED_HAVING = {
     "ever",  # "we barely ever see outliers"
     "our",  # "… is not our bottleneck"
 }
+#: right before a mention, or before its "a": "no drift", "not a black box"
+DENYING = {"no", "never", "without", "nor", "not", "n't", "nt"}
 #: tokens before a mention in which a negation and a having word are looked for
 NEGATION_WINDOW = 6
 #: content words allowed between a data type's context and the mention (names_the_data)
@@ -158,8 +163,10 @@ def negated(span: Span) -> bool:
     "couldn't reproduce" and mentions that contain their own negation ("not enough data")
     stay mentions."""
     before = span.doc[max(0, span.start - NEGATION_WINDOW) : span.start]
-    if len(before) and before[-1].lower_ in {"no", "never", "without", "nor", "not", "n't", "nt"}:
+    if len(before) and before[-1].lower_ in DENYING:
         return True
+    if len(before) > 1 and before[-1].lower_ in ("a", "an") and before[-2].lower_ in DENYING:
+        return True  # "the model is not a black box"
     if SO_FAR_SO_GOOD.search(" ".join(t.lower_ for t in before)):
         return True
     if denied_after(span):
@@ -171,6 +178,8 @@ def negated(span: Span) -> bool:
         elif token.lower_ in NEGATIONS:
             # "we don't just have a few outliers": not just, not only is no denial
             following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+            if token.lower_ == "none" and following == "of":
+                return True  # "none of the sensors drifted"
             negation_seen = following not in {"just", "only", "simply", "merely"}
         elif negation_seen and token.lemma_ in NEGATED_HAVING:
             return True
@@ -195,9 +204,13 @@ DENIED_AFTER = re.compile(
 FINE_AFTER = re.compile(
     r"^"
     + ISSUE_NOUN
-    + r"(?:be|have\s+be)\s+(?:really\s+|totally\s+|pretty\s+|quite\s+|actually\s+|basically\s+)?"
-    r"(?:fine|ok|okay|solid|under\s+control|a\s+non\s+issue|non\s+issue|no\s+problem|no\s+issue)\b"
+    + r"(?:be|have\s+be)\s+(?:really\s+|totally\s+|pretty\s+|quite\s+|actually\s+|basically\s+"
+    r"|almost\s+|practically\s+|virtually\s+|close\s+to\s+|near\s+)?"
+    r"(?:fine|ok|okay|solid|under\s+control|a\s+non\s+issue|non\s+issue|no\s+problem|no\s+issue"
+    r"|zero|negligible|minimal)\b"
 )
+#: "reproducibility, we were worried at first but it turned out to be a non issue"
+NON_ISSUE = re.compile(r"\bnon\s*-?\s*issue\b")
 #: "scalability? not really", "drift? honestly not at all, ...", "noisy labels, i would say,
 #: after looking at it for weeks, not really", "noisy sensors? not in our plant": a clause of
 #: the mention's sentence that is only a denial
@@ -213,15 +226,27 @@ SENTENCE_END = {".", "!", ";", "\n"}
 
 def denied_after(span: Span) -> bool:
     """The issue named, then denied: 'scalability was never an issue for us',
-    'privacy isn't really a concern', 'explainability is fine for us', 'drift? not really'.
-    Lemmas, so 'wasn't' and 'has never been' read as 'be not' and 'have never be'."""
-    rest = []
+    'privacy isn't really a concern', 'explainability is fine for us', 'drift? not really',
+    'reproducibility, we were worried but it turned out a non issue' (before any other
+    issue is named). Lemmas, so 'wasn't' and 'has never been' read as 'be not' and 'have
+    never be'."""
+    rest, own = [], None
+    next_issue = min(
+        (e.start for e in span.doc.ents if e.label_ == "quality_issue" and e.start >= span.end), default=None
+    )
     for token in span.doc[span.end : span.end + 30]:
         if token.lower_ in SENTENCE_END:
             break
+        if token.i == next_issue:
+            own = len(rest)
         rest.append(token.lemma_.lower() if token.lemma_ else token.lower_)
     lemmas = " ".join(rest)
-    return bool(DENIED_AFTER.match(lemmas) or FINE_AFTER.match(lemmas) or DENIED_LATER.search(lemmas))
+    return bool(
+        DENIED_AFTER.match(lemmas)
+        or FINE_AFTER.match(lemmas)
+        or DENIED_LATER.search(lemmas)
+        or NON_ISSUE.search(" ".join(rest[:own]))
+    )
 
 
 #: an answer that denies having an issue somewhere ("no issues with documentation of the

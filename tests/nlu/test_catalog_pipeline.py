@@ -160,10 +160,20 @@ def test_innocent_senses_targets_and_typed_negation_are_no_issue(found, innocent
         "the gpu cost is not our bottleneck",
         "so far so good on reproducibility",
         "we barely ever see outliers",
+        "none of the sensors drifted this year",  # none … our/the
+        "the scoring model is not a black box, it is a scorecard",  # not a …
+        "class imbalance, we feared it early on, but it turned out a non-issue",
+        "label noise is close to zero since the outcome comes from the ledger",
+        "we moved to weak supervision instead of manual labelling",  # instead of: handled
     ],
 )
 def test_denied_issues(found, text):
     assert not found(text)
+
+
+def test_a_non_issue_denies_only_what_comes_before_the_next_issue(found):
+    assert "drift" in found("fairness was a non issue, drift is a real headache")
+    assert found("fairness was a non issue, but drift is a real headache") >= {"drift"}
 
 
 def test_not_just_and_something_we_cannot_ignore_are_no_denials(found):
