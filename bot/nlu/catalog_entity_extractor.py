@@ -253,12 +253,15 @@ def denied_after(span: Span) -> bool:
 #: columns", "testing the model was not difficult", "never had trouble reproducing a run"):
 #: the learned detector, which reads the whole answer, does not add an issue to it
 DENIAL = re.compile(
-    r"\b(?:no|not|never|nobody|n't)\s+(?:\w+\s+){0,3}?(?:issue|problem|trouble|complaint|breakage"
-    r"|misunderstanding|doubt)\b"
-    r"|\b(?:be|have\s+be)\s+(?:not|never|n't)\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
+    r"\b(?:no|not|never|nobody|n't|nt|without)\s+(?:\w+\s+){0,3}?(?:issue|problem|trouble|complaint"
+    r"|breakage|misunderstand(?:ing)?|doubt|gap|disconnect|mismatch)\b"
+    r"|\b(?:be|have\s+be)\s+(?:not|never|n't|nt)\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
+    r"(?:difficult|hard|painful|tricky|bad|an\s+issue|a\s+problem)\b"
+    r"|\bhave\s+(?:not|never|n't|nt)\s+be\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
     r"(?:difficult|hard|painful|tricky|bad|an\s+issue|a\s+problem)\b"
     r"|\bnothing\s+to\s+complain\b"
-    r"|\b(?:never|n't|not)\s+(?:ever\s+)?(?:notice|doubt)\b"
+    r"|\b(?:never|n't|nt|not)\s+(?:ever\s+)?(?:notice|doubt)\b"
+    r"|\b(?:never|n't|nt)\s+(?:ever\s+)?(?:have\s+)?(?:see|notice)\s+(?:\w+\s+){0,3}?(?:disagree|diverge)\b"
 )
 
 

@@ -183,7 +183,15 @@ def test_not_just_and_something_we_cannot_ignore_are_no_denials(found):
 
 def test_an_answer_that_denies_an_issue_holds_the_detector_back():
     nlp = blank_pipeline()
-    for text in ("we had no trouble merging the two sources", "testing the pipeline wasnt difficult"):
+    for text in (
+        "we had no trouble merging the two sources",
+        "testing the pipeline wasnt difficult",
+        "tuning it hasnt been hard at all",  # have not be …
+        "the product owners know its limits, no misunderstandings so far",  # lemma misunderstand
+        "offline and online scores agree, we dont see any gap",
+        "it trains on a laptop without problems",
+        "i have never seen the two metrics diverge",
+    ):
         assert denies_an_issue(nlp(text)), text
     for text in ("the labels are full of mistakes", "the underwriters can't see what drives the score"):
         assert not denies_an_issue(nlp(text)), text
