@@ -255,9 +255,9 @@ def denied_after(span: Span) -> bool:
 DENIAL = re.compile(
     r"\b(?:no|not|never|nobody|n't|nt|without)\s+(?:\w+\s+){0,3}?(?:issue|problem|trouble|complaint"
     r"|breakage|misunderstand(?:ing)?|doubt|gap|disconnect|mismatch)\b"
-    r"|\b(?:be|have\s+be)\s+(?:not|never|n't|nt)\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
-    r"(?:difficult|hard|painful|tricky|bad|an\s+issue|a\s+problem)\b"
-    r"|\bhave\s+(?:not|never|n't|nt)\s+be\s+(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
+    # "wasn't hard", "has never been painful", "hasnt been painful" (have nt be)
+    r"|\b(?:(?:be|have\s+be)\s+(?:not|never|n't|nt)|have\s+(?:not|never|n't|nt)\s+be)\s+"
+    r"(?:really\s+|that\s+|very\s+|too\s+|particularly\s+)?"
     r"(?:difficult|hard|painful|tricky|bad|an\s+issue|a\s+problem)\b"
     r"|\bnothing\s+to\s+complain\b"
     r"|\b(?:never|n't|nt|not)\s+(?:ever\s+)?(?:notice|doubt)\b"
