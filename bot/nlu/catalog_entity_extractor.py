@@ -93,9 +93,10 @@ def names_the_data(
     issue_tokens: frozenset[int] = frozenset(),
     issue_starts: frozenset[int] = frozenset(),
 ) -> bool:
-    """True when a data-type mention follows a verb of working with data, or opens a
-    clause (after filler words only) that does not go on to name an issue ("the claims
-    table has nulls" only mentions the table); see `data_type_context` in the catalog. Up
+    """True when a data-type mention follows a verb of working with data in a clause that
+    has not named an issue before it ("missing metadata on the images" only mentions them),
+    or opens a clause (after filler words only) that names no issue ("the claims table has
+    nulls", "poor documentation of the tables"); see `data_type_context` in the catalog. Up
     to MAX_DATA_MODIFIERS content words may stand in between: they name the data more
     closely ("sentinel satellite images", "we crawl news articles"), unless one of them is
     an issue ("mislabeled images": the images are only mentioned). `issue_tokens`: the
@@ -110,7 +111,8 @@ def names_the_data(
         if token.i in issue_tokens:
             return False
         if token.lemma_ in verbs:
-            return True
+            # "missing metadata on the images", "it works worse on the dermatology images"
+            return not issue_in_clause(span, issue_starts, after=False)
         if token.lower_ in CLAUSE_BREAKS:
             opens_clause = True
             break
@@ -119,17 +121,20 @@ def names_the_data(
         if token.is_stop or not token.is_alpha or modifiers == MAX_DATA_MODIFIERS:
             return False
         modifiers += 1
-    return opens_clause and not issue_in_clause(doc[span.end :], issue_starts)
+    return opens_clause and not issue_in_clause(span, issue_starts)
 
 
-def issue_in_clause(rest: Span, issue_starts: frozenset[int]) -> bool:
-    """True when an issue mention starts in `rest` before its clause ends."""
-    for token in rest:
-        if token.lower_ in CLAUSE_BREAKS:
-            return False
-        if token.i in issue_starts:
-            return True
-    return False
+def issue_in_clause(span: Span, issue_starts: frozenset[int], after: bool = True) -> bool:
+    """True when an issue mention starts in the clause of `span`, before it or (`after`)
+    after it: "the portal changes the csv layout", "the eeg signal is full of artefacts"."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].lower_ not in CLAUSE_BREAKS:
+        start -= 1
+    end = span.end if after else span.start
+    while after and end < len(doc) and doc[end].lower_ not in CLAUSE_BREAKS:
+        end += 1
+    return any(start <= i < end for i in issue_starts)
 
 
 def modifies_a_data_type(span: Span) -> bool:

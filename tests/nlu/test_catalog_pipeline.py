@@ -261,6 +261,9 @@ def test_data_type_only_where_the_answer_names_its_data(found):
         ("we get gps traces from the delivery bikes", "time_series"),  # ordered in time
         ("we use support chats from the webshop", "text"),
         ("we mostly have meter readings every quarter hour", "time_series"),
+        ("the volunteers upload audio clips of the birds", "audio"),
+        ("so its all time series from the turbines", "time_series"),  # "its" typed for "it's"
+        ("we use sensor data where the sensors drift every winter", "time_series"),  # issue after the verb
     ],
 )
 def test_data_type_named_with_its_modifiers(found, text, data_type):
@@ -277,6 +280,9 @@ def test_data_type_named_with_its_modifiers(found, text, data_type):
         "we lost the weights, we only have the docker image",  # an innocent sense
         "we have columns called x1 to x40",  # a verb, not phone calls
         "we collect more photos of every rare case",  # "more" opens no naming
+        "the vendor keeps changing the csv layout",  # the clause's issue comes first
+        "poor documentation of the tables from finance",
+        "there is a lot of label noise on the images from the field",  # issue, then "on"
     ],
 )
 def test_data_type_mentioned_in_passing(found, text):
