@@ -289,6 +289,14 @@ def test_data_type_mentioned_in_passing(found, text):
     assert not found(text, "data_type")
 
 
+def test_label_noise_is_no_hand_work(found):
+    assert found("there is a lot of label noise in the crowd annotations") == {"noisy_labels"}
+    assert found("we spend a lot of time labelling, and the label errors are many") == {
+        "manual_data_work",
+        "noisy_labels",
+    }
+
+
 def test_people_are_a_source_only_when_they_collect(found):
     assert found("field technicians enter the readings on a tablet", "data_source") == {"data_collectors"}
     assert not found("the annotators disagree a lot", "data_source")
