@@ -263,6 +263,8 @@ def test_data_type_only_where_the_answer_names_its_data(found):
         ("we mostly have meter readings every quarter hour", "time_series"),
         ("the volunteers upload audio clips of the birds", "audio"),
         ("so its all time series from the turbines", "time_series"),  # "its" typed for "it's"
+        ("we work with speech from the hotline", "audio"),
+        ("we work with movies and trailers", "video"),
         ("we use sensor data where the sensors drift every winter", "time_series"),  # issue after the verb
     ],
 )
@@ -283,6 +285,9 @@ def test_data_type_named_with_its_modifiers(found, text, data_type):
         "the vendor keeps changing the csv layout",  # the clause's issue comes first
         "poor documentation of the tables from finance",
         "there is a lot of label noise on the images from the field",  # issue, then "on"
+        "our speech model struggles with kids",  # a model for speech, not the data
+        "the labels come from an nlp tool that reads the reports",
+        "can you recommend a movie",
     ],
 )
 def test_data_type_mentioned_in_passing(found, text):
