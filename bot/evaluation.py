@@ -87,7 +87,8 @@ SECOND_ANNOTATIONS = {
 TEST_SETS = {
     "holdout8_test_set": (
         HOLDOUT8_TEST_SET,
-        "written blind, never tuned on: the headline; 15 data_type errors seen in session 13's report",
+        "written blind, never tuned on: the headline; 15 data_type errors seen in session 13's report; "
+        "figures read on the final models of sessions 13-15",
     ),
     "holdout7_test_set": (
         HOLDOUT7_TEST_SET,
