@@ -79,6 +79,9 @@ NEGATION_WINDOW = 6
 MAX_DATA_MODIFIERS = 3
 #: skipped between a data type and the word it belongs to ("the store cameras' footage")
 POSSESSIVE = ("'", "'s", "’", "’s")
+#: a preposition that leads into the data only before these words: "for us, reviews", "in our
+#: case court decisions" (elsewhere, "bad for legal texts", it does not open the answer)
+LEAD_PREPOSITIONS = {"for": {"us", "me"}, "in": {"our", "my"}}
 CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "-", "(", "and", "but", "then", "plus", "also"}
 
 
@@ -99,16 +102,18 @@ def names_the_data(
     nulls", "poor documentation of the tables"); see `data_type_context` in the catalog. Up
     to MAX_DATA_MODIFIERS content words may stand in between: they name the data more
     closely ("sentinel satellite images", "we crawl news articles"), unless one of them is
-    an issue ("mislabeled images": the images are only mentioned). `issue_tokens`: the
+    an issue ("mislabeled images": the images are only mentioned), or after a verb of
+    preparing data ("we augment the images"). `issue_tokens`: the
     tokens of the answer's issue entities; `issue_starts`: where its issue mentions
     (entities and cues) start."""
     lead, verbs = set(context.get("lead_words", ())), set(context.get("verbs", ()))
+    preparing = set(context.get("not_after", ()))
     if not lead and not verbs:
         return True
     doc, modifiers = span.doc, 0
     opens_clause = span.start < 6 + MAX_DATA_MODIFIERS
     for token in reversed(doc[max(0, span.start - 6 - MAX_DATA_MODIFIERS) : span.start]):
-        if token.i in issue_tokens:
+        if token.i in issue_tokens or token.lemma_ in preparing:
             return False
         if token.lemma_ in verbs:
             # "missing metadata on the images", "it works worse on the dermatology images"
@@ -116,12 +121,17 @@ def names_the_data(
         if token.lower_ in CLAUSE_BREAKS:
             opens_clause = True
             break
-        if token.lower_ in lead or token.lower_ in POSSESSIVE:
+        if token.lower_ in lead or token.lower_ in POSSESSIVE or leads_in(token):
             continue
         if token.is_stop or not token.is_alpha or modifiers == MAX_DATA_MODIFIERS:
             return False
         modifiers += 1
     return opens_clause and not issue_in_clause(span, issue_starts)
+
+
+def leads_in(token: Token) -> bool:
+    following = LEAD_PREPOSITIONS.get(token.lower_)
+    return bool(following) and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ in following
 
 
 def issue_in_clause(span: Span, issue_starts: frozenset[int], after: bool = True) -> bool:

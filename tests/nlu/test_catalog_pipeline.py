@@ -266,6 +266,13 @@ def test_data_type_only_where_the_answer_names_its_data(found):
         ("we work with speech from the hotline", "audio"),
         ("we work with movies and trailers", "video"),
         ("we use sensor data where the sensors drift every winter", "time_series"),  # issue after the verb
+        ("for us it's mostly court decisions from the public register", "text"),  # "for us" leads in
+        ("in our case scanned invoices from the suppliers", "image"),
+        ("the students annotate the microscope slides", "image"),
+        ("everything is stored as plain tables in postgres", "tabular"),  # "as" leads in
+        ("we represent the accounts as a transaction graph", "graph"),
+        ("hourly traffic counts per store", "time_series"),
+        ("we collect user utterances from the support chat", "text"),
     ],
 )
 def test_data_type_named_with_its_modifiers(found, text, data_type):
@@ -288,6 +295,10 @@ def test_data_type_named_with_its_modifiers(found, text, data_type):
         "our speech model struggles with kids",  # a model for speech, not the data
         "the labels come from an nlp tool that reads the reports",
         "can you recommend a movie",
+        "we augment the images with rotations",  # worked on, not named
+        "the translation is bad for legal texts",  # "for" leads in only before "us"
+        "we signed data contracts with every provider",  # an agreement, not text
+        "the speech engine fails on older callers",
     ],
 )
 def test_data_type_mentioned_in_passing(found, text):
