@@ -205,14 +205,16 @@ def negated(span: Span) -> bool:
 ISSUE_NOUN = r"(?:(?:side|thing|part|stuff|aspect)\s+)?"
 #: "so far so good on reproducibility", "so far so good with the gpu bill"
 SO_FAR_SO_GOOD = re.compile(r"so far so good (?:on|with|for)(?: the| our)?$")
-#: "… was never an issue", "… isn't really a big problem", "… has never been a concern",
+#: "… was never an issue", "… isn't really a big problem", "… hasn't really been a concern",
+#: "… was never requested",
 #: "… is not our bottleneck", "… isnt something we worry about", "… havent broken anything"
 DENIED_AFTER = re.compile(
     r"^" + ISSUE_NOUN + r"(?:(?:be|have|do)\s+)?(?:really\s+|ever\s+|actually\s+)?(?:not|n't|never)\s+"
-    r"(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?"
+    r"(?:really\s+|ever\s+|actually\s+)?(?:be\s+)?(?:really\s+|ever\s+|actually\s+)?"
     r"(?:(?:a|an|any|much|of|big|real|major|huge|the|our|that)\s+)*"
     r"(?:issue|problem|concern|thing|deal|worry|topic|challenge|pain|bottleneck|relevant|exist"
     r"|existing|factor|priority|headache|trouble|risk|come\s+up|matter|break|bite|bother|hurt"
+    r"|request|require|demand|raise|ask\s+for"
     r"|something\s+(?:we|i)\s+(?:really\s+)?(?:worry|care|fight|struggle|think))\b"
 )
 #: "explainability is fine for us", "drift has been under control"
@@ -305,12 +307,32 @@ def handled(span: Span, handling: set[str], nouns: frozenset[str] = frozenset())
         return True
     for i, token in enumerate(after):
         if token.lower_ in CLAUSE_BREAKS:
-            return False
+            break
         if token.lemma_ in ("be", "get") and any(
             participle(t) and t.lemma_ in handling for t in after[i + 1 : i + 3]
         ):
             return True
-    return False
+    return handled_as_topic(span, handling)
+
+
+#: verbs that say how a topic named first is handled: "the missing values we fill with knn"
+TOPIC_HANDLING = {"fill", "handle", "treat", "deal", "tackle", "manage", "cover"}
+#: and after "for <issue>", what is done for it: "for explainability we give counterfactuals"
+FOR_TOPIC_HANDLING = {"use", "give", "provide", "apply", "rely", "compute", "generate", "run", "show"}
+
+
+def handled_as_topic(span: Span, handling: set[str]) -> bool:
+    """The issue named first as the topic, then what "we" do about it: "the missing values
+    we fill with a knn imputer", "for explainability we give counterfactual explanations"."""
+    doc = span.doc
+    if span.end + 1 >= len(doc) or doc[span.end].lower_ not in ("we", "i"):
+        return False
+    verb = doc[span.end + 1].lemma_
+    before = doc[span.start - 1].lower_ if span.start else ""
+    if before == "the" and span.start > 1:
+        before = doc[span.start - 2].lower_
+    for_it = before in ("for", "against") and verb in FOR_TOPIC_HANDLING
+    return verb in handling or verb in TOPIC_HANDLING or for_it
 
 
 def participle(token: Token) -> bool:

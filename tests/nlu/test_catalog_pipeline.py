@@ -94,6 +94,11 @@ def test_issue_descriptions(found):
         "hello there",
         "nulls are flagged with an indicator column",  # passive handling
         "feature drift dashboards in evidently, reviewed every monday",  # a handling noun
+        "robustness hasn't really been a concern honestly",  # "really" before "been"
+        "explainability was never requested by the client",
+        "the missing values we fill with a knn imputer",  # the issue as the topic, then how
+        "for explainability we give counterfactual explanations to the loan officers",
+        "we handle class imbalance with focal loss",
     ],
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
