@@ -116,8 +116,10 @@ def names_the_data(
         if token.i in issue_tokens or token.lemma_ in preparing:
             return False
         if token.lemma_ in verbs:
-            # "missing metadata on the images", "it works worse on the dermatology images"
-            return not issue_in_clause(span, issue_starts, after=False)
+            # "missing metadata on the images", "it works worse on the dermatology images";
+            # "we can't use the chat logs": data they do not work with
+            negated_verb = token.i > 0 and doc[token.i - 1].lower_ in NEGATIONS
+            return not negated_verb and not issue_in_clause(span, issue_starts, after=False)
         if token.lower_ in CLAUSE_BREAKS:
             opens_clause = True
             break
