@@ -238,6 +238,8 @@ DENIED_LATER = re.compile(
     r"(?:not\s+really|not\s+at\s+all|not\s+much|not\s+so\s+much|hardly\s+any|hardly\s+ever|nope|no"
     r"|none|never|not\s+for\s+us|not\s+in\s+our\s+\w+|not\s+that\s+(?:i|we)\s+\w+(?:\s+\w+)?(?:\s+of)?)"
     r"\s*(?:[.!?,]|$)"
+    # "data access? nah we have everything in one lake"
+    r"|(?:^|[?,:-]\s+)(?:nah|nope)\b"
 )
 #: where the mention's sentence ends for DENIED_LATER ("?" does not: "drift? not really")
 SENTENCE_END = {".", "!", ";", "\n"}

@@ -71,6 +71,10 @@ def found(tmp_path_factory):
         ("the base model we used vanished from the hub", "unstable_dependency"),
         ("the training tables get overwritten every night", "artifact_management"),
         ("rouge tells nothing about whether the summaries are useful", "misaligned_metrics"),
+        ("by far data access, then outliers", "data_access"),  # the issues' names, listed
+        ("data integration honestly, and the labels", "data_integration"),
+        ("i'd say unstable data providers and infra costs", "unstable_data_provider"),
+        ("the complexity of the model makes every change slow", "model_complexity"),
     ],
 )
 def test_issue_named_or_described(found, text, issue):
@@ -112,6 +116,8 @@ def test_issue_descriptions(found):
         "the missing values we fill with a knn imputer",  # the issue as the topic, then how
         "for explainability we give counterfactual explanations to the loan officers",
         "we handle class imbalance with focal loss",
+        "data access? nah we have everything in one lake",
+        "the data access layer is generated from the schema",
     ],
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
