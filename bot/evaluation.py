@@ -67,7 +67,7 @@ HOLDOUT6_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout6.yml"
 HOLDOUT7_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout7.yml"
 #: written blind on 2026-11-27 (session 12) the same way, while that session's catalog changes
 #: were judged on the tuning sets only. Its figures were read on the final models of sessions
-#: 13 to 15; session 16 read its entity errors to write catalog cues: a tuning set since
+#: 13 to 15; session 16 read its entity errors to write catalog cues: a tuning set since then
 HOLDOUT8_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout8.yml"
 #: written blind on 2026-11-29 (session 16) by two writers who read only ANNOTATION.md, the
 #: study's catalog and the guide, while that session's catalog changes were judged on the
