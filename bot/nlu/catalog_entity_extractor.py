@@ -319,8 +319,9 @@ def handled(span: Span, handling: set[str], nouns: frozenset[str] = frozenset())
     return handled_as_topic(span, handling)
 
 
-#: verbs that say how a topic named first is handled: "the missing values we fill with knn"
-TOPIC_HANDLING = {"fill", "handle", "treat", "deal", "tackle", "manage", "cover"}
+#: besides the catalog's handling_words, verbs that say how a topic named first is handled:
+#: "the missing values we fill with knn"
+TOPIC_HANDLING = {"fill", "treat", "deal", "manage", "cover"}
 #: and after "for <issue>", what is done for it: "for explainability we give counterfactuals"
 FOR_TOPIC_HANDLING = {"use", "give", "provide", "apply", "rely", "compute", "generate", "run", "show"}
 
