@@ -326,13 +326,19 @@ TOPIC_HANDLING = {"fill", "treat", "deal", "manage", "cover"}
 FOR_TOPIC_HANDLING = {"use", "give", "provide", "apply", "rely", "compute", "generate", "run", "show"}
 
 
+#: between the topic and what "we" do about it: "model staleness? we retrain weekly"
+TOPIC_MARKS = {"?", ",", ":", "-", "–", "—"}
+
+
 def handled_as_topic(span: Span, handling: set[str]) -> bool:
     """The issue named first as the topic, then what "we" do about it: "the missing values
-    we fill with a knn imputer", "for explainability we give counterfactual explanations"."""
+    we fill with a knn imputer", "for explainability we give counterfactual explanations",
+    "model staleness? we retrain weekly"."""
     doc = span.doc
-    if span.end + 1 >= len(doc) or doc[span.end].lower_ not in ("we", "i"):
+    end = span.end + 1 if span.end < len(doc) and doc[span.end].text in TOPIC_MARKS else span.end
+    if end + 1 >= len(doc) or doc[end].lower_ not in ("we", "i"):
         return False
-    verb = doc[span.end + 1].lemma_
+    verb = doc[end + 1].lemma_
     before = doc[span.start - 1].lower_ if span.start else ""
     if before == "the" and span.start > 1:
         before = doc[span.start - 2].lower_

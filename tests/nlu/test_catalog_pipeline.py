@@ -116,12 +116,18 @@ def test_issue_descriptions(found):
         "the missing values we fill with a knn imputer",  # the issue as the topic, then how
         "for explainability we give counterfactual explanations to the loan officers",
         "we handle class imbalance with focal loss",
+        "model staleness? we retrain weekly, automatically",  # the topic, a mark, then how
+        "class imbalance: we oversample the rare defects",
         "data access? nah we have everything in one lake",
         "the data access layer is generated from the schema",
     ],
 )
 def test_no_issue_in_handling_negation_or_small_talk(found, text):
     assert not found(text)
+
+
+def test_a_topic_then_what_we_have_is_no_handling(found):
+    assert "class_imbalance" in found("class imbalance, we have a lot of it in the fraud data")
 
 
 def test_a_progressive_or_a_rule_is_no_handling(found):
