@@ -13,6 +13,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
+# `make train` always retrains (--force, below), so Rasa's training cache (.rasa/cache) is
+# never read; writing it copied every component's output (with the parallel detector fits,
+# `make train` went from 4 min 48 s to 4 min 26 s)
+export RASA_MAX_CACHE_SIZE := 0
 
 .PHONY: help install spacy train run shell test lint validate test-stories pytest bench eval web bench-web clean
 
