@@ -2,10 +2,10 @@
 
 Trains IssueDetector's per-type models on data/ (in seconds), then scores catalog +
 detector on a development file (default tests/nlu/test_nlu_dev.yml) for a grid of
-thresholds (alone, and beside an id the catalog found) and C, with bot/evaluation.py's
-entity rules. Gold intents stand in for
-DIET's, so the figures are a little above what `make eval` measures. Never point it at a
-holdout set: choosing settings on it would spend it.
+thresholds (alone, beside an id the catalog found, a clause's, the presence gate) and C,
+with bot/evaluation.py's entity rules. Gold intents stand in for DIET's, so the figures are
+a little above what `make eval` measures. Never point it at a holdout set: choosing
+settings on it would spend it.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", default="8,32")
     parser.add_argument("--beside", default="0.5,0.7,0.8,0.9,1.01", help="thresholds beside a catalog find")
     parser.add_argument("--clause", default="1.01", help="thresholds for a clause's own id (1.01: off)")
+    parser.add_argument("--presence", default="0", help="presence thresholds, where the catalog found none")
     parser.add_argument(
         "--catalog-examples", action="store_true", help="add the catalog's words as positives"
     )
@@ -80,16 +81,20 @@ def main(argv: list[str] | None = None) -> int:
         dev_parts = [doc_parts(nlp(lower_keeping_offsets(t))) for t in dev_texts]
         for c in [float(x) for x in args.c.split(",")]:
             model = train(data.texts, data.labels, c)
-            for beside, threshold, clause in product(
-                *(map(float, option.split(",")) for option in (args.beside, args.thresholds, args.clause))
+            options = (args.beside, args.thresholds, args.clause, args.presence)
+            for beside, threshold, clause, presence in product(
+                *(map(float, option.split(",")) for option in options)
             ):
-                limits = Thresholds(threshold, beside, 2, clause)
+                limits = Thresholds(threshold, beside, 2, clause, presence)
                 found = [
                     f + (learned_entities(model, parts, f, h, limits) if a else [])
                     for f, parts, h, a in zip(catalog_found, dev_parts, held, answers, strict=True)
                 ]
                 scores, _ = entity_figures(gold, found, dev_texts, max_errors=0)
-                setting = f"C={c:<5} threshold {threshold:.2f} beside {beside:.2f} clause {clause:.2f}"
+                setting = (
+                    f"C={c:<5} threshold {threshold:.2f} beside {beside:.2f} clause {clause:.2f} "
+                    f"presence {presence:.2f}"
+                )
                 print(f"{setting}  {scores}")
     return 0
 

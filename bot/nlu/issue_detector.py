@@ -16,6 +16,13 @@ synonyms are extra positives). It adds what the catalog missed, and holds its to
   number per entity type: a source or a data type is usually said in plain words the
   catalog knows, so the detector only adds one it is very sure of.
 
+Where the catalog found no id of a type, one more regression must agree first: whether the
+answer reports any id of the type at all (`presence_threshold`; trained on the same examples,
+positives are the answers with an annotation of the type). The per-id regressions each see
+a few dozen positives and fire on an answer that sounds like their id but reports nothing
+("we fix the random seeds", "access to data is easy here"); the presence regression sees
+every issue answer against every issue-free one.
+
 Its entities span the whole answer (the issue is in the answer as a whole, not in a few
 words) and carry the probability as `confidence`. A long answer that tells two issues in
 two clauses dilutes the second in the answer's features, so each clause is also scored on
@@ -70,6 +77,7 @@ logger = logging.getLogger(__name__)
 # skops loads only types it trusts; the TF-IDF weights need this one more (see `load`)
 TRUSTED_TYPES = ["scipy.sparse._csr.csr_matrix"]
 MODEL_FILE = "issue_detector.skops"
+PRESENCE = "*"  # the label "reports some id of this type", fitted beside the ids
 
 
 def lemma_text(message: Message) -> str:
@@ -135,11 +143,16 @@ def features() -> FeatureUnion:
 
 @dataclass
 class TypeWeights:
-    """One entity type's ids and their logistic regressions as one matrix."""
+    """One entity type's ids and their logistic regressions as one matrix, with one more
+    row last: the regression for "the answer reports some id of this type" (PRESENCE)."""
 
     ids: list[str]
-    weights: np.ndarray  # ids × features
-    bias: np.ndarray  # ids
+    weights: np.ndarray  # (ids + presence) × features
+    bias: np.ndarray  # ids + presence
+
+    def __post_init__(self) -> None:
+        if self.weights.shape[0] != len(self.ids) + 1 or self.bias.shape[0] != len(self.ids) + 1:
+            raise ValueError("weights without the presence row (trained by an older version)")
 
 
 class WordFeatures:
@@ -210,7 +223,8 @@ class DetectorModel:
         self.vectoriser = WordFeatures(self.features)
 
     def probabilities(self, texts: list[list[str]]) -> dict[str, np.ndarray]:
-        """Per type, a texts × ids array of probabilities; each text given as its words."""
+        """Per type, a texts × (ids + presence) array of probabilities; each text given as its
+        words."""
         x = self.vectoriser.transform(texts)
         # an answer has a few hundred of the tens of thousands of features: multiply only their
         # weight columns (scipy's sparse @ dense.T copied the whole matrix on every parse)
@@ -275,9 +289,11 @@ def train(texts: list[str], labels: dict[str, list[set[str]]], c: float) -> Dete
     types = {}
     for t, sets in labels.items():
         binarizer = MultiLabelBinarizer()
-        y = binarizer.fit_transform(sets)
+        y = binarizer.fit_transform([s | {PRESENCE} if s else s for s in sets])
         if y.shape[1] == 0:
             continue
+        classes = list(binarizer.classes_)
+        rows = [i for i, c in enumerate(classes) if c != PRESENCE] + [classes.index(PRESENCE)]
         regressions = OneVsRestClassifier(
             LogisticRegression(
                 C=c, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0
@@ -285,9 +301,9 @@ def train(texts: list[str], labels: dict[str, list[set[str]]], c: float) -> Dete
             n_jobs=-1,
         ).fit(x, y)
         types[t] = TypeWeights(
-            ids=list(binarizer.classes_),
-            weights=np.vstack([r.coef_ for r in regressions.estimators_]).astype(np.float32),
-            bias=np.hstack([r.intercept_ for r in regressions.estimators_]).astype(np.float32),
+            ids=[classes[i] for i in rows[:-1]],
+            weights=np.vstack([r.coef_ for r in regressions.estimators_])[rows].astype(np.float32),
+            bias=np.hstack([r.intercept_ for r in regressions.estimators_])[rows].astype(np.float32),
         )
     return DetectorModel(features=union, types=types)
 
@@ -305,10 +321,17 @@ class Thresholds:
     beside_catalog: float | dict[str, float] = 0.8  # next to an id the catalog found
     at_most: int = 2  # ids per type
     clause: float = 1.01  # a clause's own id, at least this and the type's threshold (off)
+    presence: float | dict[str, float] = 0.0  # "reports some id of the type", where the catalog found none
 
     def for_type(self, entity_type: str, beside_catalog: bool) -> float:
-        limit = self.beside_catalog if beside_catalog else self.alone
-        return float(limit[entity_type] if isinstance(limit, dict) else limit)
+        return per_type(self.beside_catalog if beside_catalog else self.alone, entity_type)
+
+    def for_presence(self, entity_type: str) -> float:
+        return per_type(self.presence, entity_type)
+
+
+def per_type(limit: float | dict[str, float], entity_type: str) -> float:
+    return float(limit[entity_type] if isinstance(limit, dict) else limit)
 
 
 def learned_entities(
@@ -328,10 +351,13 @@ def learned_entities(
         if t in held_back:
             continue
         ids = model.types[t].ids
+        if not present.get(t) and probabilities[0, len(ids)] < thresholds.for_presence(t):
+            continue
+        per_id = probabilities[:, : len(ids)]  # without the presence column
         threshold = thresholds.for_type(t, beside_catalog=bool(present.get(t)))
-        candidates = predicted_ids(probabilities[0], ids, threshold, thresholds.at_most)
+        candidates = predicted_ids(per_id[0], ids, threshold, thresholds.at_most)
         if candidates or present.get(t):  # a clause adds a second id, never the first
-            for clause in probabilities[1:]:
+            for clause in per_id[1:]:
                 candidates += predicted_ids(clause, ids, max(threshold, thresholds.clause), 1)
         seen, added = set(present.get(t, set())), 0
         for value, p in sorted(candidates, key=lambda c: -c[1]):
@@ -355,6 +381,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             "threshold_beside_catalog": 0.8,
             "max_per_type": 2,
             "clause_threshold": 1.01,
+            "presence_threshold": 0.0,
             "C": 32.0,
             "catalog_examples": True,
         }
@@ -367,7 +394,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
         model: DetectorModel | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
-        for key in ("threshold", "threshold_beside_catalog"):
+        for key in ("threshold", "threshold_beside_catalog", "presence_threshold"):
             limit = self._config[key]
             missing = set(self._config["dimensions"]) - set(limit) if isinstance(limit, dict) else set()
             if missing:
@@ -377,6 +404,7 @@ class IssueDetector(GraphComponent, EntityExtractorMixin):
             self._config["threshold_beside_catalog"],
             self._config["max_per_type"],
             float(self._config["clause_threshold"]),
+            self._config["presence_threshold"],
         )
         self._model_storage = model_storage
         self._resource = resource

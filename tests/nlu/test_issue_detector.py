@@ -18,6 +18,7 @@ from bot.nlu.catalog_entity_extractor import HELD_BACK
 from bot.nlu.issue_detector import (
     IssueDetector,
     Thresholds,
+    TypeWeights,
     WordFeatures,
     doc_parts,
     features,
@@ -212,3 +213,47 @@ def test_a_second_issue_told_in_a_clause_of_its_own_is_found_there(trained, stor
     assert found(1.01, [drift]) == {"drift"}  # the whole answer is mostly about other things
     assert found(0.5, [drift]) == {"drift", "noisy_labels"}
     assert found(0.5, []) == set()  # a clause adds a second issue, never the first
+
+
+def test_where_the_catalog_found_nothing_the_answer_must_also_report_some_issue(trained, storage, context):
+    issue_text = "the customers behave differently now and the forecasts got worse"
+    plain_text = "we use gradient boosting on tabular data"
+    weights = trained._model.types["quality_issue"]
+    assert weights.ids == ["drift", "noisy_labels"]
+    [issue_row, plain_row] = [
+        trained._model.probabilities([t.split()])["quality_issue"][0] for t in (issue_text, plain_text)
+    ]
+    assert issue_row.shape == (3,)  # drift, noisy_labels, then presence
+    assert issue_row[-1] > 0.5 > plain_row[-1]
+
+    def found(presence: float, catalog_found: list[dict]) -> set[str]:
+        config = {**IssueDetector.get_default_config(), "threshold": 0.5, "threshold_beside_catalog": 0.5}
+        config["presence_threshold"] = presence
+        detector = IssueDetector.load(config, storage, Resource("issue_detector"), context)
+        m = message(issue_text, **{ENTITIES: list(catalog_found)})
+        detector.process([m])
+        return values(m)
+
+    imbalance = {"entity": "quality_issue", "value": "class_imbalance", "extractor": "Catalog"}
+    assert found(0.0, []) == {"drift"}
+    assert found(float(issue_row[-1]) - 0.01, []) == {"drift"}
+    assert found(float(issue_row[-1]) + 0.01, []) == set()
+    assert found(1.0, [imbalance]) == {"class_imbalance", "drift"}  # beside the catalog: no gate
+
+
+def test_presence_thresholds_may_differ_per_type_and_must_cover_every_dimension():
+    limits = Thresholds(presence={"quality_issue": 0.4, "data_source": 0.0})
+    assert limits.for_presence("quality_issue") == 0.4
+    assert limits.for_presence("data_source") == 0.0
+    assert Thresholds().for_presence("data_type") == 0.0  # off by default
+    config = {"dimensions": ["quality_issue", "data_type"], "presence_threshold": {"quality_issue": 0.4}}
+    with pytest.raises(ValueError, match="presence_threshold"):
+        IssueDetector(config, None, Resource("detector"))
+
+
+def test_weights_stored_without_the_presence_row_are_refused():
+    import numpy as np
+
+    with pytest.raises(ValueError, match="presence"):
+        TypeWeights(["drift", "outliers"], np.zeros((2, 5)), np.zeros(2))
+    assert TypeWeights(["drift", "outliers"], np.zeros((3, 5)), np.zeros(3)).ids == ["drift", "outliers"]
