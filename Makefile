@@ -4,7 +4,8 @@
 PYTHON_VERSION := $(shell cat .python-version)
 VENV   := .venv
 PY     := $(VENV)/bin/python
-RASA   := $(PY) -m bot.rasa_server  # the rasa CLI, with bot/rasa_speedups.py installed
+# the rasa CLI, with bot/rasa_speedups.py installed
+RASA   := $(PY) -m bot.rasa_server
 STAMP  := $(VENV)/.installed
 SPACY  := var/spacy/catalog_pipeline/meta.json
 MODEL  := models/interview.tar.gz
