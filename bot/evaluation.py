@@ -78,9 +78,9 @@ HOLDOUT9_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_holdout9.yml"
 DEV_TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu_dev.yml"
 #: written blind on 2026-11-27 (session 8) by someone who read neither data/, bot/ nor the
 #: test sets: answers that mention no quality issue, to count the follow-ups the bot would
-#: ask wrongly (the test sets hold few long issue-free answers); sessions 16 and 17 used its
+#: ask wrongly (the test sets hold few long issue-free answers); sessions 16 to 18 used its
 #: count beside the tuning sets to choose the detector's quality_issue thresholds (0.65 -> 0.7
-#: -> 0.8 alone, 0.95 -> 0.9 beside the catalog), so it is a little optimistic
+#: -> 0.8 alone, 0.95 -> 0.9 beside the catalog, presence 0.4), so it is a little optimistic
 NO_ISSUE_SET = PROJECT_ROOT / "tests" / "nlu" / "test_no_issue_answers.yml"
 #: a second annotation of a test set's inform texts, by an annotator who saw neither the first
 #: annotation, data/ nor bot/: how far two careful annotators agree bounds what the NLU can score
