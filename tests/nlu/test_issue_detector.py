@@ -22,7 +22,9 @@ from bot.nlu.issue_detector import (
     WordFeatures,
     doc_parts,
     features,
+    fitted_features,
     predicted_ids,
+    stored_features,
 )
 
 DRIFT = [
@@ -177,6 +179,22 @@ def test_word_features_are_the_fitted_tfidf_vectors():
     sklearn = sparse.hstack([v.transform(texts) for _, v in union.transformer_list]).toarray()
     assert ours.shape == sklearn.shape
     assert np.allclose(ours, sklearn)
+
+
+def test_stored_features_load_back_as_the_same_vectors_with_no_untrusted_types(tmp_path):
+    import numpy as np
+    import skops.io as sio
+
+    union = features().fit([*DRIFT, *LABELS, *OTHER])
+    sio.dump(stored_features(union), tmp_path / "features.skops")
+    assert sio.get_untrusted_types(file=tmp_path / "features.skops") == []
+    loaded = fitted_features(sio.load(tmp_path / "features.skops", trusted=[]))
+    texts = [DRIFT[0], LABELS[1], "unseen wörds, naïve café -- 3x worse!", ""]
+    assert np.array_equal(union.transform(texts).toarray(), loaded.transform(texts).toarray())
+    assert np.array_equal(
+        WordFeatures(union).transform([t.split() for t in texts]).toarray(),
+        WordFeatures(loaded).transform([t.split() for t in texts]).toarray(),
+    )
 
 
 BLANK = spacy.blank("en")
