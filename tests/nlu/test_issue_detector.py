@@ -197,6 +197,19 @@ def test_stored_features_load_back_as_the_same_vectors_with_no_untrusted_types(t
     )
 
 
+def test_a_detector_stored_with_sklearn_objects_is_refused(storage, context, caplog):
+    import skops.io as sio
+
+    from bot.nlu.issue_detector import MODEL_FILE
+
+    resource = Resource("old_detector")
+    with storage.write_to(resource) as model_dir:  # how sessions up to 18 stored it
+        sio.dump({"features": features().fit([*DRIFT, *LABELS]), "types": {}}, model_dir / MODEL_FILE)
+    detector = IssueDetector.load(IssueDetector.get_default_config(), storage, resource, context)
+    assert detector.detect(message(DRIFT[0])) == []
+    assert "retrain the model" in caplog.text
+
+
 BLANK = spacy.blank("en")
 
 
